@@ -1,0 +1,41 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Services } from './services.ts'
+import { registerErrorHandling } from './platform/errors.ts'
+import { registerValidation } from './platform/validation.ts'
+import { registerAuth } from './platform/auth.ts'
+import { registerOpenApi } from './platform/openapi.ts'
+import { usersRoutes } from './modules/users/users.routes.ts'
+import { peopleRoutes } from './modules/people/people.routes.ts'
+
+export interface AppOptions {
+  logger: FastifyServerOptions['logger']
+}
+
+/** Builds the app: platform first, then each module's routes, in a visible order. */
+export async function buildApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    // Ids only in logs: never bodies, names or addresses.
+    disableRequestLogging: false,
+    requestIdHeader: 'x-request-id',
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array' } },
+  })
+
+  registerErrorHandling(app)
+  registerValidation(app)
+  registerAuth(app, services.users)
+  await registerOpenApi(app)
+
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
+      api.get('/health', { config: { public: true }, schema: { tags: ['health'], security: [] } }, async () => ({ status: 'ok' }))
+      await api.register(usersRoutes(services.users))
+      await api.register(peopleRoutes(services.people))
+    },
+    { prefix: '/api/v1' },
+  )
+
+  return app
+}

@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely'
+import { Migrator, type Migration, type MigrationResult } from 'kysely/migration'
+import * as core from './migrations/2026-11-21-001-core.ts'
+import type { Database } from './database.ts'
+
+// Migrations are listed here, in order, rather than discovered on disk: the list is the history.
+const migrations: Record<string, Migration> = {
+  '2026-11-21-001-core': core,
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed`, { cause: error })
+  }
+  return results ?? []
+}

@@ -1,0 +1,50 @@
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
+import type { Database } from './database.ts'
+
+export type Engine = 'pglite' | 'postgres'
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  engine: Engine
+  close: () => Promise<void>
+}
+
+export type DatabaseLocation =
+  | { engine: 'postgres'; url: string; poolSize?: number }
+  // dataDir undefined: in memory (tests)
+  | { engine: 'pglite'; dataDir?: string }
+
+const DATE_OID = 1082
+const INT8_OID = 20
+
+// Calendar dates stay ISO strings (never a Date at local midnight); bigint counts fit a JS number.
+const parsers = {
+  [DATE_OID]: (value: string) => value,
+  [INT8_OID]: (value: string) => Number(value),
+}
+
+export async function openDatabase(location: DatabaseLocation): Promise<DatabaseHandle> {
+  if (location.engine === 'postgres') {
+    const types = {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+        oid === DATE_OID || oid === INT8_OID ? parsers[oid] : pg.types.getTypeParser(oid, format),
+    }
+    const pool = new pg.Pool({ connectionString: location.url, max: location.poolSize ?? 20, types })
+    // Fail fast with a clear message when the server is not there.
+    const client = await pool.connect()
+    client.release()
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return { db, engine: 'postgres', close: () => db.destroy() }
+  }
+  const pglite = await PGlite.create(location.dataDir ?? 'memory://', {
+    extensions: { pg_trgm, fuzzystrmatch, unaccent },
+    parsers,
+  })
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+  return { db, engine: 'pglite', close: () => db.destroy() }
+}

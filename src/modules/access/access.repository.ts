@@ -1,0 +1,38 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../../db/database.ts'
+
+/** Every fact the access rules need about one person and one actor, in one round trip. */
+export async function findPersonAccessFacts(
+  db: Kysely<Database>,
+  personId: string,
+  actor: { agencyId: string; userId: string | null },
+) {
+  return db
+    .selectFrom('person as p')
+    .select([
+      'p.id',
+      'p.owning_agency_id',
+      'p.restricted_location',
+      sql<boolean>`exists (
+        select 1 from care_episode c
+        where c.person_id = p.id and c.host_agency_id = ${actor.agencyId} and c.ended_on is null)`.as('hosted_here'),
+      sql<boolean>`exists (
+        select 1 from missing_episode mine
+        join missing_episode theirs on theirs.id = mine.linked_episode_id
+        where theirs.person_id = p.id and mine.owning_agency_id = ${actor.agencyId})`.as('linked_episode_here'),
+      sql<boolean>`exists (
+        select 1 from nrm_referral r
+        where r.person_id = p.id and r.competent_authority_id = ${actor.agencyId})`.as('referred_here'),
+      sql<boolean>`exists (
+        select 1 from ictg_assignment g
+        where g.person_id = p.id and g.ended_on is null
+          and g.guardian_user_id = ${actor.userId ?? '00000000-0000-0000-0000-000000000000'})`.as('guarded_by_me'),
+    ])
+    .where('p.id', '=', personId)
+    .executeTakeFirst()
+}
+
+export async function findEpisodePersonId(db: Kysely<Database>, episodeId: string) {
+  const row = await db.selectFrom('missing_episode').select('person_id').where('id', '=', episodeId).executeTakeFirst()
+  return row?.person_id ?? null
+}

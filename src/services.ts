@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely'
+import type { Database } from './db/database.ts'
+import type { Config } from './config.ts'
+import { createAuditService } from './modules/audit/audit.service.ts'
+import { createUsersService } from './modules/users/users.service.ts'
+import { createPeopleService } from './modules/people/people.service.ts'
+
+/** The composition root: every service, built once from the database and the configuration. */
+export function services(db: Kysely<Database>, config: Pick<Config, 'sessionHours'>) {
+  return {
+    audit: createAuditService(db),
+    users: createUsersService(db, { sessionHours: config.sessionHours }),
+    people: createPeopleService(db),
+  }
+}
+
+export type Services = ReturnType<typeof services>

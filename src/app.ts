@@ -15,8 +15,7 @@ export interface AppOptions {
 export async function buildApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger,
-    // Ids only in logs: never bodies, names or addresses.
-    disableRequestLogging: false,
+    // Ids only in logs: Fastify's request log has method, url (ids only) and status, never bodies.
     requestIdHeader: 'x-request-id',
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array' } },

@@ -1,5 +1,6 @@
-import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox'
+import { FormatRegistry, Type, type SchemaOptions, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import type { ValueError } from '@sinclair/typebox/errors'
 import { ValidationError, type FieldError } from './errors.ts'
 import { isIsoDate } from './dates.ts'
 import { isUuid } from './ids.ts'
@@ -23,10 +24,17 @@ export const Text = (maxLength: number, options: SchemaOptions = {}) =>
   Type.String({ maxLength, errorMessage: `must be text of at most ${maxLength} characters`, ...options })
 
 /** A union of string literals from a list of codes, with a message naming the allowed values. */
-export function OneOf<const T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnion<{ [K in keyof T]: TLiteral<T[K]> }> {
-  const literals = values.map((value) => Type.Literal(value)) as { [K in keyof T]: TLiteral<T[K]> }
-  return Type.Union(literals, { errorMessage: `must be one of ${values.join(', ')}`, ...options })
+export function OneOf<const T extends readonly [string, ...string[]]>(values: T, options: SchemaOptions = {}): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>(
+    Type.Union(
+      values.map((value) => Type.Literal(value)),
+      { errorMessage: `must be one of ${values.join(', ')}`, ...options },
+    ),
+  )
 }
+
+/** An instant in a response: a Date in code, an RFC 3339 string on the wire. */
+export const InstantOut = (options: SchemaOptions = {}) => Type.Unsafe<Date>({ type: 'string', format: 'date-time', ...options })
 
 export const Version = Type.Integer({ minimum: 1, errorMessage: 'must be the version you read (a whole number)' })
 
@@ -46,18 +54,26 @@ export function fieldErrors(schema: TSchema, value: unknown): FieldError[] {
   const check = compile(schema)
   if (check.Check(value)) return []
   const byField = new Map<string, string>()
-  for (const error of check.Errors(value)) {
+  collect(check.Errors(value), byField)
+  return [...byField].map(([field, message]) => ({ field, message }))
+}
+
+function collect(errors: Iterable<ValueError>, byField: Map<string, string>) {
+  for (const error of errors) {
     const field = error.path.replace(/^\//, '')
     if (byField.has(field)) continue
+    // A union that failed (a nullable object, say): when one branch got further into the value,
+    // report that branch's own field errors rather than "expected union value".
+    if (error.errors.length > 0 && error.value !== null && error.value !== undefined) {
+      const deeper = error.errors.map((branch) => [...branch]).find((branch) => branch.some((inner) => inner.path.length > error.path.length))
+      if (deeper) {
+        collect(deeper, byField)
+        continue
+      }
+    }
     const custom = (error.schema as { errorMessage?: unknown }).errorMessage
-    const missing = error.value === undefined
-    byField.set(field, missing ? 'is required' : typeof custom === 'string' ? custom : error.message)
+    byField.set(field, error.value === undefined ? 'is required' : typeof custom === 'string' ? custom : error.message)
   }
-  // A failing object also reports its failing children; keep the most specific paths.
-  const fields = [...byField.keys()]
-  return fields
-    .filter((field) => !fields.some((other) => other !== field && field !== '' && other.startsWith(`${field}/`) && byField.get(field) !== 'is required'))
-    .map((field) => ({ field, message: byField.get(field) ?? 'is not valid' }))
 }
 
 /** Returns the value typed by the schema, or throws ValidationError naming each failing field. */

@@ -51,7 +51,7 @@ export function peopleRoutes(people: PeopleService) {
       },
     }, async (request, reply) => {
       await people.erase(requireActor(request), request.params.id, request.query.version)
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     })
 
     app.post('/people/:id/photos', {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Instant, IsoDate, Nullable, OneOf, Text, Uuid, Version } from '../../lib/schema.ts'
+import { InstantOut, IsoDate, Nullable, OneOf, Text, Uuid, Version } from '../../lib/schema.ts'
 
 export const NAME_KINDS = ['given', 'family', 'full', 'alias', 'nickname'] as const
 export const DOB_SOURCES = ['stated', 'documented', 'assessed', 'estimated'] as const
@@ -147,6 +147,6 @@ export const PersonResponse = Type.Object({
   identifiers: Type.Array(Type.Object({ kind: OneOf(IDENTIFIER_KINDS), value: Type.String() })),
   photos: Type.Array(Type.Object({ id: Uuid(), contentType: Type.String(), takenOn: Nullable(IsoDate()), caption: Nullable(Type.String()) })),
   version: Type.Integer(),
-  createdAt: Instant(),
-  updatedAt: Instant(),
+  createdAt: InstantOut(),
+  updatedAt: InstantOut(),
 })

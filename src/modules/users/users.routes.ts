@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { bearerSecret, requireActor } from '../../platform/auth.ts'
 import { IdParams, PageOf, PageQuery, problemResponses } from '../../platform/openapi.ts'
-import { Instant, Nullable } from '../../lib/schema.ts'
+import { InstantOut, Nullable } from '../../lib/schema.ts'
 import { pageWindow } from '../../lib/pagination.ts'
 import type { UsersService } from './users.service.ts'
 import { ApiTokenInput, NewUserInput, SessionResponse, SignInInput, UserResponse, UserUpdateInput } from './users.schemas.ts'
@@ -29,7 +29,7 @@ export function usersRoutes(users: UsersService) {
       requireActor(request)
       const secret = bearerSecret(request)
       if (secret) await users.signOut(secret)
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     })
 
     app.get('/me', {
@@ -62,8 +62,8 @@ export function usersRoutes(users: UsersService) {
         summary: "Your agency's API tokens (administrators); secrets are never shown again",
         response: {
           200: Type.Array(Type.Object({
-            id: Type.String(), name: Type.String(), roles: Type.Array(Type.String()), createdAt: Instant(),
-            expiresAt: Nullable(Instant()), revokedAt: Nullable(Instant()), lastUsedAt: Nullable(Instant()),
+            id: Type.String(), name: Type.String(), roles: Type.Array(Type.String()), createdAt: InstantOut(),
+            expiresAt: Nullable(InstantOut()), revokedAt: Nullable(InstantOut()), lastUsedAt: Nullable(InstantOut()),
           })),
           ...problemResponses,
         },
@@ -75,7 +75,7 @@ export function usersRoutes(users: UsersService) {
         tags: ['api tokens'],
         summary: 'Issue a token for a partner system; the secret is in this response only',
         body: ApiTokenInput,
-        response: { 201: Type.Object({ id: Type.String(), token: Type.String(), name: Type.String(), roles: Type.Array(Type.String()), expiresAt: Nullable(Instant()) }), ...problemResponses },
+        response: { 201: Type.Object({ id: Type.String(), token: Type.String(), name: Type.String(), roles: Type.Array(Type.String()), expiresAt: Nullable(InstantOut()) }), ...problemResponses },
       },
     }, async (request, reply) => {
       const body = request.body
@@ -91,7 +91,7 @@ export function usersRoutes(users: UsersService) {
       schema: { tags: ['api tokens'], summary: 'Revoke a token', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
     }, async (request, reply) => {
       await users.revokeApiToken(requireActor(request), request.params.id)
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     })
   }
 }

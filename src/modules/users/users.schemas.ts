@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox'
-import { Instant, Nullable, OneOf, Text, Uuid, Version } from '../../lib/schema.ts'
-import { ROLES } from '../access/roles.ts'
+import { Instant, InstantOut, Nullable, OneOf, Text, Uuid, Version } from '../../lib/schema.ts'
+import { ROLES, type Role } from '../access/roles.ts'
 
-export const RoleSchema = OneOf(ROLES as unknown as readonly [string, ...string[]])
+export const RoleSchema = OneOf(ROLES as unknown as readonly [Role, ...Role[]])
 
 export const SignInInput = Type.Object(
   {
@@ -12,7 +12,7 @@ export const SignInInput = Type.Object(
   { additionalProperties: false },
 )
 
-export const SessionResponse = Type.Object({ token: Type.String(), expiresAt: Instant(), userId: Uuid() })
+export const SessionResponse = Type.Object({ token: Type.String(), expiresAt: InstantOut(), userId: Uuid() })
 
 export const NewUserInput = Type.Object(
   {

@@ -6,6 +6,7 @@ import { registerAuth } from './platform/auth.ts'
 import { registerOpenApi } from './platform/openapi.ts'
 import { usersRoutes } from './modules/users/users.routes.ts'
 import { peopleRoutes } from './modules/people/people.routes.ts'
+import { episodesRoutes } from './modules/episodes/episodes.routes.ts'
 
 export interface AppOptions {
   logger: FastifyServerOptions['logger']
@@ -32,6 +33,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       api.get('/health', { config: { public: true }, schema: { tags: ['health'], security: [] } }, async () => ({ status: 'ok' }))
       await api.register(usersRoutes(services.users))
       await api.register(peopleRoutes(services.people))
+      await api.register(episodesRoutes(services.episodes))
     },
     { prefix: '/api/v1' },
   )

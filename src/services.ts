@@ -4,6 +4,7 @@ import type { Config } from './config.ts'
 import { createAuditService } from './modules/audit/audit.service.ts'
 import { createUsersService } from './modules/users/users.service.ts'
 import { createPeopleService } from './modules/people/people.service.ts'
+import { createEpisodesService } from './modules/episodes/episodes.service.ts'
 
 /** The composition root: every service, built once from the database and the configuration. */
 export function services(db: Kysely<Database>, config: Pick<Config, 'sessionHours'>) {
@@ -11,6 +12,7 @@ export function services(db: Kysely<Database>, config: Pick<Config, 'sessionHour
     audit: createAuditService(db),
     users: createUsersService(db, { sessionHours: config.sessionHours }),
     people: createPeopleService(db),
+    episodes: createEpisodesService(db),
   }
 }
 

@@ -1,0 +1,173 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database, NewRow, Row, RowUpdate } from '../../db/database.ts'
+
+export async function insertEpisode(db: Kysely<Database>, row: NewRow<'missing_episode'>) {
+  await db.insertInto('missing_episode').values(row).execute()
+}
+
+export async function findEpisode(db: Kysely<Database>, id: string) {
+  return db.selectFrom('missing_episode').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function findEpisodeForUpdate(db: Kysely<Database>, id: string) {
+  return db.selectFrom('missing_episode').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+/** One episode with its risk history, actions and sightings, in one query. */
+export async function findEpisodeDetail(db: Kysely<Database>, id: string) {
+  return db
+    .selectFrom('missing_episode as e')
+    .selectAll('e')
+    .select([
+      sql<Row<'risk_assessment'>[]>`coalesce((
+        select json_agg(r order by r.assessed_at, r.created_at) from risk_assessment r where r.episode_id = e.id), '[]'::json)`.as('risk_assessments'),
+      sql<Row<'episode_action'>[]>`coalesce((
+        select json_agg(a order by a.created_at, a.id) from episode_action a where a.episode_id = e.id), '[]'::json)`.as('actions'),
+      sql<Row<'sighting'>[]>`coalesce((
+        select json_agg(s order by s.seen_at, s.id) from sighting s where s.episode_id = e.id), '[]'::json)`.as('sightings'),
+    ])
+    .where('e.id', '=', id)
+    .executeTakeFirst()
+}
+
+export type EpisodeDetailRow = NonNullable<Awaited<ReturnType<typeof findEpisodeDetail>>>
+
+/** The person's row lock and what the episode rules need from the person. */
+export async function lockPersonForEpisodes(db: Kysely<Database>, personId: string) {
+  return db
+    .selectFrom('person')
+    .select(['id', 'owning_agency_id', 'dob_earliest'])
+    .where('id', '=', personId)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+/** The person's other episodes whose period meets [start, end) (an open end runs forever). */
+export async function findOverlappingEpisodes(
+  db: Kysely<Database>,
+  personId: string,
+  start: Date,
+  end: Date | null,
+  excludeId: string | null,
+) {
+  let query = db
+    .selectFrom('missing_episode')
+    .select(['id', 'started_at', 'ended_at'])
+    .where('person_id', '=', personId)
+    .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', start)]))
+  if (end) query = query.where('started_at', '<', end)
+  if (excludeId) query = query.where('id', '!=', excludeId)
+  return query.orderBy('started_at').execute()
+}
+
+export async function findOpenEpisode(db: Kysely<Database>, personId: string, excludeId: string | null) {
+  let query = db.selectFrom('missing_episode').select(['id', 'started_at']).where('person_id', '=', personId).where('ended_at', 'is', null)
+  if (excludeId) query = query.where('id', '!=', excludeId)
+  return query.executeTakeFirst()
+}
+
+export async function updateEpisodeVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'missing_episode'>) {
+  const result = await db
+    .updateTable('missing_episode')
+    .set({ ...changes, updated_at: new Date(), version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function listEpisodesOfPerson(db: Kysely<Database>, personId: string) {
+  return db.selectFrom('missing_episode').selectAll().where('person_id', '=', personId).orderBy('started_at', 'desc').execute()
+}
+
+const riskOrder = sql<number>`case e.current_risk_grade when 'high' then 0 when 'medium' then 1 when 'low' then 2 when 'very_low' then 3 else 4 end`
+
+/** An agency's episodes for its boards: high risk first, then longest missing. */
+export async function listEpisodesOfAgency(
+  db: Kysely<Database>,
+  agencyId: string,
+  filter: { open?: boolean; risk?: string },
+  page: { limit: number; offset: number },
+  now: Date,
+) {
+  let query = db
+    .selectFrom('missing_episode as e')
+    .where('e.owning_agency_id', '=', agencyId)
+  if (filter.open === true) query = query.where('e.ended_at', 'is', null)
+  if (filter.open === false) query = query.where('e.ended_at', 'is not', null)
+  if (filter.risk) query = query.where('e.current_risk_grade', '=', filter.risk)
+  const counted = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+  const rows = await query
+    .select([
+      'e.id',
+      'e.person_id',
+      'e.recorded_by',
+      'e.la_category',
+      'e.started_at',
+      'e.ended_at',
+      'e.current_risk_grade',
+      'e.version',
+      sql<string>`coalesce((select string_agg(n.text, ' ' order by n.position) from person_name n
+        where n.person_id = e.person_id and n.kind in ('given', 'family', 'full')), '')`.as('person_name'),
+      sql<Date | null>`(select r.next_review_due_at from risk_assessment r where r.episode_id = e.id
+        order by r.assessed_at desc, r.created_at desc limit 1)`.as('next_review_due_at'),
+      sql<number>`(select count(*)::int from episode_action a where a.episode_id = e.id
+        and a.completed_at is null and a.due_at < ${now})`.as('overdue_actions'),
+    ])
+    .orderBy(riskOrder)
+    .orderBy('e.started_at')
+    .orderBy('e.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+  return { rows, total: Number(counted.count) }
+}
+
+export async function insertRiskAssessment(db: Kysely<Database>, row: NewRow<'risk_assessment'>) {
+  await db.insertInto('risk_assessment').values(row).execute()
+}
+
+export async function latestRiskAssessment(db: Kysely<Database>, episodeId: string) {
+  return db
+    .selectFrom('risk_assessment')
+    .select(['grade', 'assessed_at'])
+    .where('episode_id', '=', episodeId)
+    .orderBy('assessed_at', 'desc')
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+export async function insertAction(db: Kysely<Database>, row: NewRow<'episode_action'>) {
+  await db.insertInto('episode_action').values(row).execute()
+}
+
+export async function findAction(db: Kysely<Database>, id: string) {
+  return db.selectFrom('episode_action').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function updateActionVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'episode_action'>) {
+  const result = await db
+    .updateTable('episode_action')
+    .set({ ...changes, updated_at: new Date(), version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function insertSighting(db: Kysely<Database>, row: NewRow<'sighting'>) {
+  await db.insertInto('sighting').values(row).execute()
+}
+
+export async function bumpEpisodeVersion(db: Kysely<Database>, id: string, changes: RowUpdate<'missing_episode'> = {}) {
+  await db
+    .updateTable('missing_episode')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function findUserAgency(db: Kysely<Database>, userId: string) {
+  return db.selectFrom('app_user').select(['id', 'agency_id']).where('id', '=', userId).executeTakeFirst()
+}

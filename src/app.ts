@@ -7,6 +7,7 @@ import { registerOpenApi } from './platform/openapi.ts'
 import { usersRoutes } from './modules/users/users.routes.ts'
 import { peopleRoutes } from './modules/people/people.routes.ts'
 import { episodesRoutes } from './modules/episodes/episodes.routes.ts'
+import { interviewsRoutes } from './modules/interviews/interviews.routes.ts'
 
 export interface AppOptions {
   logger: FastifyServerOptions['logger']
@@ -34,6 +35,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       await api.register(usersRoutes(services.users))
       await api.register(peopleRoutes(services.people))
       await api.register(episodesRoutes(services.episodes))
+      await api.register(interviewsRoutes(services.interviews))
     },
     { prefix: '/api/v1' },
   )

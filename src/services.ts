@@ -5,6 +5,7 @@ import { createAuditService } from './modules/audit/audit.service.ts'
 import { createUsersService } from './modules/users/users.service.ts'
 import { createPeopleService } from './modules/people/people.service.ts'
 import { createEpisodesService } from './modules/episodes/episodes.service.ts'
+import { createInterviewsService } from './modules/interviews/interviews.service.ts'
 
 /** The composition root: every service, built once from the database and the configuration. */
 export function services(db: Kysely<Database>, config: Pick<Config, 'sessionHours'>) {
@@ -13,6 +14,7 @@ export function services(db: Kysely<Database>, config: Pick<Config, 'sessionHour
     users: createUsersService(db, { sessionHours: config.sessionHours }),
     people: createPeopleService(db),
     episodes: createEpisodesService(db),
+    interviews: createInterviewsService(db),
   }
 }
 

@@ -6,8 +6,14 @@ import { registerAuth } from './platform/auth.ts'
 import { registerOpenApi } from './platform/openapi.ts'
 import { usersRoutes } from './modules/users/users.routes.ts'
 import { peopleRoutes } from './modules/people/people.routes.ts'
+import { agenciesRoutes } from './modules/agencies/agencies.routes.ts'
+import { careRoutes } from './modules/care/care.routes.ts'
+import { traffickingRoutes } from './modules/trafficking/trafficking.routes.ts'
+import { protocolsRoutes } from './modules/protocols/protocols.routes.ts'
 import { episodesRoutes } from './modules/episodes/episodes.routes.ts'
 import { interviewsRoutes } from './modules/interviews/interviews.routes.ts'
+import { registerRoutes } from './modules/register/register.routes.ts'
+import { auditRoutes } from './modules/audit/audit.routes.ts'
 
 export interface AppOptions {
   logger: FastifyServerOptions['logger']
@@ -34,8 +40,14 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       api.get('/health', { config: { public: true }, schema: { tags: ['health'], security: [] } }, async () => ({ status: 'ok' }))
       await api.register(usersRoutes(services.users))
       await api.register(peopleRoutes(services.people))
+      await api.register(agenciesRoutes(services.agencies))
+      await api.register(careRoutes(services.care))
+      await api.register(traffickingRoutes(services.trafficking))
+      await api.register(protocolsRoutes(services.protocols))
       await api.register(episodesRoutes(services.episodes))
       await api.register(interviewsRoutes(services.interviews))
+      await api.register(registerRoutes(services.register))
+      await api.register(auditRoutes(services.audit))
     },
     { prefix: '/api/v1' },
   )

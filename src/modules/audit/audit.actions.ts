@@ -26,6 +26,7 @@ export const ACTIONS = {
   RECORD_SIGHTING: 'collection',
   CREATE_CARE_EPISODE: 'collection',
   UPDATE_CARE_EPISODE: 'alteration',
+  VIEW_CARE_EPISODES: 'consultation',
   CREATE_NRM_REFERRAL: 'collection',
   VIEW_NRM_REFERRAL: 'consultation',
   UPDATE_NRM_REFERRAL: 'alteration',

@@ -31,6 +31,11 @@ export async function listUsersOfAgency(db: Kysely<Database>, agencyId: string, 
     .execute()
 }
 
+export async function countUsersOfAgency(db: Kysely<Database>, agencyId: string) {
+  const row = await db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('count')).where('agency_id', '=', agencyId).executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
 export async function insertUser(db: Kysely<Database>, row: NewRow<'app_user'>) {
   await db.insertInto('app_user').values(row).execute()
 }

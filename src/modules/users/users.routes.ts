@@ -44,8 +44,8 @@ export function usersRoutes(users: UsersService) {
       schema: { tags: ['users'], summary: "Your agency's users (administrators)", querystring: Type.Object(PageQuery), response: { 200: PageOf(UserResponse), ...problemResponses } },
     }, async (request) => {
       const window = pageWindow(request.query)
-      const items = await users.listUsers(requireActor(request), window)
-      return { items, page: window.page, pageSize: window.pageSize, total: items.length + window.offset }
+      const { items, total } = await users.listUsers(requireActor(request), window)
+      return { items, total, page: window.page, pageSize: window.pageSize }
     })
 
     app.post('/users', {

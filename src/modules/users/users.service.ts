@@ -121,9 +121,10 @@ export function createUsersService(db: Kysely<Database>, options: { sessionHours
       return { ...toUser(row), agencyName: row.agency_name }
     },
 
-    async listUsers(actor: Actor, page: { limit: number; offset: number }): Promise<User[]> {
+    async listUsers(actor: Actor, page: { limit: number; offset: number }): Promise<{ items: User[]; total: number }> {
       if (!can.manageUsers(actor)) throw new ForbiddenError('Only an administrator can list users')
-      return (await repo.listUsersOfAgency(db, actor.agencyId, page)).map(toUser)
+      const [rows, total] = await Promise.all([repo.listUsersOfAgency(db, actor.agencyId, page), repo.countUsersOfAgency(db, actor.agencyId)])
+      return { items: rows.map(toUser), total }
     },
 
     /** An administrator adds a user to their own agency. */

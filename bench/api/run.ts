@@ -1,0 +1,153 @@
+// bench/api: requests per second and p50/p99 latency for reading an episode and creating one, on PGlite and
+// on PostgreSQL, beside a bare Fastify route returning the same JSON (the ceiling), measured in one run with
+// a load generator in a separate process on loopback.
+//
+//   npm run bench:api                    both engines (PostgreSQL from LANTERN_BENCH_DATABASE_URL or 127.0.0.1:5432)
+//   npm run bench:api -- --duration 10   seconds per measurement (default 10)
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { parseArgs } from 'node:util'
+import { randomBytes } from 'node:crypto'
+import { writeFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import Fastify from 'fastify'
+import pg from 'pg'
+import type { AddressInfo } from 'node:net'
+import { openDatabase, type DatabaseHandle } from '../../src/db/open.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+import { services as buildServices } from '../../src/services.ts'
+import { buildApp } from '../../src/app.ts'
+import { loadReferenceAgencies } from '../../src/modules/agencies/agencies.service.ts'
+import { systemActor, type Actor } from '../../src/modules/access/actor.ts'
+import { newBearerSecret, secretHash } from '../../src/lib/secrets.ts'
+import { uuidv7 } from '../../src/lib/ids.ts'
+
+const run = promisify(execFile)
+const { values } = parseArgs({ options: { duration: { type: 'string' }, connections: { type: 'string' }, engine: { type: 'string' } } })
+const duration = Number(values.duration ?? 10)
+const connections = Number(values.connections ?? 32)
+const pgServer = process.env.LANTERN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+interface Figures {
+  requestsPerSecond: number
+  p50: number
+  p99: number
+  total: number
+  non2xx: number
+  errors: number
+}
+
+async function load(url: string, method: 'GET' | 'POST', paths: string[], token: string | null, body: unknown): Promise<Figures> {
+  const config = {
+    url,
+    method,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    paths,
+    body: body === null ? null : JSON.stringify(body),
+    connections,
+    duration,
+  }
+  const file = path.join(tmpdir(), `lantern-bench-${randomBytes(4).toString('hex')}.json`)
+  await writeFile(file, JSON.stringify(config))
+  const { stdout } = await run(process.execPath, [new URL('./load.ts', import.meta.url).pathname, file], { maxBuffer: 10 * 1024 * 1024 })
+  await rm(file)
+  return JSON.parse(stdout) as Figures
+}
+
+async function openEngine(engine: 'pglite' | 'postgres'): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> } | null> {
+  if (engine === 'pglite') return { handle: await openDatabase({ engine: 'pglite' }), drop: async () => {} }
+  const name = `lantern_bench_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: pgServer })
+  try {
+    await admin.connect()
+  } catch {
+    console.log(`PostgreSQL at ${new URL(pgServer).host} is not reachable: skipping the PostgreSQL measurements`)
+    return null
+  }
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(pgServer)
+  url.pathname = `/${name}`
+  const handle = await openDatabase({ engine: 'postgres', url: url.toString(), poolSize: 20 })
+  return {
+    handle,
+    drop: async () => {
+      const dropper = new pg.Client({ connectionString: pgServer })
+      await dropper.connect()
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await dropper.end()
+    },
+  }
+}
+
+const episodeBody = () => {
+  const at = new Date(Date.now() - 3_600_000).toISOString()
+  return { startedAt: at, initialRisk: { assessedAt: at, grade: 'medium' as const, rationale: 'Benchmark report' }, lastSeen: { place: 'Town centre' } }
+}
+
+async function measureEngine(engine: 'pglite' | 'postgres') {
+  const opened = await openEngine(engine)
+  if (!opened) return null
+  const { handle, drop } = opened
+  const db = handle.db
+  await migrateToLatest(db)
+  await loadReferenceAgencies(db)
+  const services = buildServices(db, { sessionHours: 12 })
+  const force = await db.selectFrom('agency').select(['id']).where('code', '=', 'E23000032').executeTakeFirstOrThrow()
+  const userId = uuidv7()
+  await db.insertInto('app_user').values({ id: userId, agency_id: force.id, email: `bench-${userId}@example.test`, display_name: 'Bench', password_hash: 'x', roles: ['police_officer'] }).execute()
+  const token = newBearerSecret('lts')
+  await db.insertInto('user_session').values({ id: uuidv7(), user_id: userId, token_hash: secretHash(token), expires_at: new Date(Date.now() + 3_600_000) }).execute()
+  const actor: Actor = { ...systemActor(force.id, 'police_force', ['police_officer'], 'Benchmark'), kind: 'user', userId }
+
+  // Enough people that every create in the run goes to a person with no open episode.
+  const people = engine === 'postgres' ? 12_000 : 4_000
+  const personIds: string[] = []
+  for (let i = 0; i < people; i += 1) {
+    const person = await services.people.create(actor, { names: [{ kind: 'full', text: `Bench Person ${i}` }], sex: 'unknown' })
+    personIds.push(person.id)
+  }
+  const readTarget = await services.episodes.create(actor, personIds[0] ?? '', episodeBody())
+
+  const app = await buildApp(services, { logger: false })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  const read = await load(url, 'GET', [`/api/v1/episodes/${readTarget.id}`], token, null)
+  const create = await load(url, 'POST', personIds.slice(1).map((id) => `/api/v1/people/${id}/episodes`), token, episodeBody())
+  const readSample = (await app.inject({ method: 'GET', url: `/api/v1/episodes/${readTarget.id}`, headers: { authorization: `Bearer ${token}` } })).json()
+  await app.close()
+  await handle.close()
+  await drop()
+  return { read, create, readSample }
+}
+
+async function measureCeiling(sample: unknown) {
+  const bare = Fastify({ logger: false })
+  bare.get('/episode', async () => sample)
+  await bare.listen({ host: '127.0.0.1', port: 0 })
+  const url = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`
+  const figures = await load(url, 'GET', ['/episode'], null, null)
+  await bare.close()
+  return figures
+}
+
+const row = (label: string, f: Figures) =>
+  `| ${label.padEnd(36)} | ${f.requestsPerSecond.toFixed(0).padStart(8)} | ${String(f.p50).padStart(6)} | ${String(f.p99).padStart(6)} | ${String(f.non2xx + f.errors).padStart(6)} |`
+
+console.log(`bench/api: ${duration} s per measurement, ${connections} connections, Node ${process.version}`)
+const engines = (values.engine ? [values.engine] : ['postgres', 'pglite']) as ('pglite' | 'postgres')[]
+const lines: string[] = []
+let sample: unknown = null
+for (const engine of engines) {
+  console.log(`measuring ${engine}...`)
+  const figures = await measureEngine(engine)
+  if (!figures) continue
+  sample ??= figures.readSample
+  lines.push(row(`${engine}: read an episode`, figures.read), row(`${engine}: create an episode`, figures.create))
+}
+if (sample) lines.push(row('ceiling: bare Fastify, same JSON', await measureCeiling(sample)))
+console.log('\n| measurement                          |  req/s   | p50 ms | p99 ms | failed |')
+console.log('|--------------------------------------|----------|--------|--------|--------|')
+for (const line of lines) console.log(line)
+console.log('\nTargets on PostgreSQL: >= 3,000 reads/s and >= 500 creates/s, p99 < 20 ms.')

@@ -30,6 +30,10 @@ export async function serve(runtime: Runtime): Promise<FastifyInstance> {
       level: config.logLevel,
       // Ids only: never a bearer secret, a password, a name or an address.
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["lantern-purpose"]'],
+      // Query strings can hold names (a register search): log the path only, which carries ids at most.
+      serializers: {
+        req: (request: { method: string; url: string; id: string }) => ({ method: request.method, path: request.url.split('?')[0], reqId: request.id }),
+      },
     },
   })
   await app.listen({ host: config.host, port: config.port })

@@ -35,6 +35,8 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
         oid === DATE_OID || oid === INT8_OID ? parsers[oid] : pg.types.getTypeParser(oid, format),
     }
     const pool = new pg.Pool({ connectionString: location.url, max: location.poolSize ?? 20, types })
+    // An idle connection the server ends (a restart, a failover) is dropped and replaced, not a crash.
+    pool.on('error', () => {})
     // Fail fast with a clear message when the server is not there.
     const client = await pool.connect()
     client.release()

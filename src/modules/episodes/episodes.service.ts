@@ -360,11 +360,10 @@ export function createEpisodesService(db: Kysely<Database>) {
     },
 
     async get(actor: Actor, id: string): Promise<Episode> {
-      const personId = (await repo.findEpisode(db, id))?.person_id
-      if (!personId) throw new NotFoundError('Episode')
-      await requirePersonRead(db, actor, personId)
+      // Read, then check access, then audit, and only then return: three round trips on the hot path.
       const episode = await readEpisode(db, id)
-      await recordAudit(db, actor, [{ action: 'VIEW_EPISODE', subjectPersonId: personId, recordType: 'missing_episode', recordId: id }])
+      await requirePersonRead(db, actor, episode.personId)
+      await recordAudit(db, actor, [{ action: 'VIEW_EPISODE', subjectPersonId: episode.personId, recordType: 'missing_episode', recordId: id }])
       return episode
     },
 

@@ -4,6 +4,7 @@ import type { Actor } from '../access/actor.ts'
 import { can, isRole, roleFitsAgency, type AgencyKind, type Role } from '../access/roles.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { uuidv7 } from '../../lib/ids.ts'
+import { TtlCache } from '../../lib/ttl-cache.ts'
 import { hashPassword, newBearerSecret, secretHash, verifyPassword } from '../../lib/secrets.ts'
 import {
   ConflictError,
@@ -57,7 +58,16 @@ function checkRoles(roles: string[], agencyKind: AgencyKind, field: string): Fie
   return errors
 }
 
+/**
+ * Bearer secrets resolve to an actor once per few seconds, not on every request: the hot path saves a round
+ * trip. Signing out or revoking on this instance takes effect at once; on another instance within this time.
+ */
+export const AUTHENTICATION_CACHE_SECONDS = 5
+
+type CachedActor = Omit<Actor, 'purpose'>
+
 export function createUsersService(db: Kysely<Database>, options: { sessionHours: number }) {
+  const authenticated = new TtlCache<CachedActor | null>(AUTHENTICATION_CACHE_SECONDS * 1000, 10_000)
   return {
     async signIn(email: string, password: string): Promise<SignedIn> {
       const user = await repo.findUserByEmail(db, normaliseEmail(email))
@@ -78,40 +88,20 @@ export function createUsersService(db: Kysely<Database>, options: { sessionHours
     },
 
     async signOut(token: string): Promise<void> {
-      await repo.revokeSession(db, secretHash(token))
+      const hash = secretHash(token)
+      await repo.revokeSession(db, hash)
+      authenticated.delete(hash)
     },
 
     /** The actor a bearer secret (a session or an API token) acts as, or null if it is not live. */
     async authenticate(secret: string, purpose: string | null): Promise<Actor | null> {
-      const now = new Date()
       const hash = secretHash(secret)
-      if (secret.startsWith('lts_')) {
-        const session = await repo.findLiveSession(db, hash, now)
-        if (!session) return null
-        return {
-          kind: 'user',
-          userId: session.user_id,
-          tokenId: null,
-          agencyId: session.agency_id,
-          agencyKind: session.agency_kind as AgencyKind,
-          roles: session.roles.filter(isRole),
-          purpose,
-        }
+      let actor = authenticated.get(hash)
+      if (actor === undefined) {
+        actor = await lookUpActor(db, secret, hash)
+        authenticated.set(hash, actor)
       }
-      if (secret.startsWith('ltk_')) {
-        const token = await repo.findLiveApiToken(db, hash, now)
-        if (!token) return null
-        return {
-          kind: 'token',
-          userId: null,
-          tokenId: token.id,
-          agencyId: token.agency_id,
-          agencyKind: token.agency_kind as AgencyKind,
-          roles: token.roles.filter(isRole),
-          purpose,
-        }
-      }
-      return null
+      return actor ? { ...actor, purpose } : null
     },
 
     async me(actor: Actor): Promise<User & { agencyName: string }> {
@@ -183,6 +173,8 @@ export function createUsersService(db: Kysely<Database>, options: { sessionHours
         }
         await recordAudit(trx, actor, [{ action: 'UPDATE_USER', subjectPersonId: null, recordType: 'app_user', recordId: userId }])
       })
+      // Changed roles or a disabled user take effect at once on this instance.
+      authenticated.clear()
       const updated = await repo.findUserById(db, userId)
       if (!updated) throw new NotFoundError('User')
       return toUser(updated)
@@ -233,10 +225,27 @@ export function createUsersService(db: Kysely<Database>, options: { sessionHours
       if (!can.manageUsers(actor)) throw new ForbiddenError('Only an administrator can revoke API tokens')
       await db.transaction().execute(async (trx) => {
         if (!(await repo.revokeApiToken(trx, actor.agencyId, tokenId))) throw new NotFoundError('API token')
+        // The cache is keyed by secret hash, which a revocation does not know: drop it all on this instance.
+        authenticated.clear()
         await recordAudit(trx, actor, [{ action: 'REVOKE_API_TOKEN', subjectPersonId: null, recordType: 'api_token', recordId: tokenId }])
       })
     },
   }
+}
+
+async function lookUpActor(db: Kysely<Database>, secret: string, hash: string): Promise<CachedActor | null> {
+  const now = new Date()
+  if (secret.startsWith('lts_')) {
+    const session = await repo.findLiveSession(db, hash, now)
+    if (!session) return null
+    return { kind: 'user', userId: session.user_id, tokenId: null, agencyId: session.agency_id, agencyKind: session.agency_kind as AgencyKind, roles: session.roles.filter(isRole) }
+  }
+  if (secret.startsWith('ltk_')) {
+    const token = await repo.findLiveApiToken(db, hash, now)
+    if (!token) return null
+    return { kind: 'token', userId: null, tokenId: token.id, agencyId: token.agency_id, agencyKind: token.agency_kind as AgencyKind, roles: token.roles.filter(isRole) }
+  }
+  return null
 }
 
 function toUser(row: { id: string; agency_id: string; email: string; display_name: string; roles: string[]; active: boolean; version: number }): User {

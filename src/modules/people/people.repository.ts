@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, NewRow, RowUpdate } from '../../db/database.ts'
+import { personNamesJson } from '../../db/fragments.ts'
 
 export interface NameRow {
   id: string
@@ -38,9 +39,7 @@ export async function findPersonDetail(db: Kysely<Database>, id: string) {
     .selectFrom('person as p')
     .selectAll('p')
     .select([
-      sql<{ kind: string; text: string; script: string; transliteration: string | null }[]>`coalesce((
-        select json_agg(json_build_object('kind', n.kind, 'text', n.text, 'script', n.script, 'transliteration', n.transliteration) order by n.position)
-        from person_name n where n.person_id = p.id), '[]'::json)`.as('names'),
+      personNamesJson('p.id').as('names'),
       sql<{ kind: string; value: string }[]>`coalesce((
         select json_agg(json_build_object('kind', i.kind, 'value', i.value) order by i.kind, i.value)
         from person_identifier i where i.person_id = p.id), '[]'::json)`.as('identifiers'),
@@ -122,9 +121,7 @@ export async function listPeopleOfAgency(
       'p.restricted_location',
       'p.version',
       'p.updated_at',
-      sql<{ kind: string; text: string; script: string; transliteration: string | null }[]>`coalesce((
-        select json_agg(json_build_object('kind', n.kind, 'text', n.text, 'script', n.script, 'transliteration', n.transliteration) order by n.position)
-        from person_name n where n.person_id = p.id), '[]'::json)`.as('names'),
+      personNamesJson('p.id').as('names'),
     ])
     .orderBy('p.updated_at', 'desc')
     .orderBy('p.id')

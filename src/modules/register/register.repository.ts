@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/database.ts'
+import { personNamesJson } from '../../db/fragments.ts'
 
 export interface RegisterFilter {
   folded: string | null
@@ -73,9 +74,7 @@ function entryColumns(query: OpenEpisodes) {
     'a.code as agency_code',
     'a.contact_phone',
     'a.contact_email',
-    sql<{ kind: string; text: string; script: string; transliteration: string | null }[]>`coalesce((
-      select json_agg(json_build_object('kind', n.kind, 'text', n.text, 'script', n.script, 'transliteration', n.transliteration) order by n.position)
-      from person_name n where n.person_id = p.id), '[]'::json)`.as('names'),
+    personNamesJson('p.id').as('names'),
     sql<string[]>`coalesce((select json_agg(f.id order by f.created_at) from person_photo f where f.person_id = p.id), '[]'::json)`.as('photo_ids'),
   ])
 }

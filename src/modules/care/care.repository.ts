@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database, NewRow, Row, RowUpdate } from '../../db/database.ts'
+import { updateVersioned } from '../../db/versioned.ts'
 
 export type CareEpisodeRow = Row<'care_episode'>
 
@@ -56,11 +57,5 @@ export async function findOverlappingEpisode(
 
 /** Applies the change only if the row is still at the version the caller read; says whether it did. */
 export async function updateCareEpisodeVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'care_episode'>) {
-  const result = await db
-    .updateTable('care_episode')
-    .set({ ...changes, updated_at: new Date(), version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return updateVersioned(db, 'care_episode', id, version, changes)
 }

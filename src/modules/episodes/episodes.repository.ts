@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, NewRow, Row, RowUpdate } from '../../db/database.ts'
+import { updateVersioned } from '../../db/versioned.ts'
 
 export async function insertEpisode(db: Kysely<Database>, row: NewRow<'missing_episode'>) {
   await db.insertInto('missing_episode').values(row).execute()
@@ -67,13 +68,7 @@ export async function findOpenEpisode(db: Kysely<Database>, personId: string, ex
 }
 
 export async function updateEpisodeVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'missing_episode'>) {
-  const result = await db
-    .updateTable('missing_episode')
-    .set({ ...changes, updated_at: new Date(), version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return updateVersioned(db, 'missing_episode', id, version, changes)
 }
 
 export async function listEpisodesOfPerson(db: Kysely<Database>, personId: string) {
@@ -147,13 +142,7 @@ export async function findAction(db: Kysely<Database>, id: string) {
 }
 
 export async function updateActionVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'episode_action'>) {
-  const result = await db
-    .updateTable('episode_action')
-    .set({ ...changes, updated_at: new Date(), version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return updateVersioned(db, 'episode_action', id, version, changes)
 }
 
 export async function insertSighting(db: Kysely<Database>, row: NewRow<'sighting'>) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database, NewRow, RowUpdate } from '../../db/database.ts'
+import { updateVersioned } from '../../db/versioned.ts'
 
 export async function findEpisodeForInterview(db: Kysely<Database>, episodeId: string) {
   return db
@@ -22,13 +23,7 @@ export async function insertPreventionInterview(db: Kysely<Database>, row: NewRo
 }
 
 export async function updatePreventionInterview(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'prevention_interview'>) {
-  const result = await db
-    .updateTable('prevention_interview')
-    .set({ ...changes, updated_at: new Date(), version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return updateVersioned(db, 'prevention_interview', id, version, changes)
 }
 
 export async function findReturnHomeInterviewByEpisode(db: Kysely<Database>, episodeId: string) {
@@ -44,11 +39,5 @@ export async function insertReturnHomeInterview(db: Kysely<Database>, row: NewRo
 }
 
 export async function updateReturnHomeInterview(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'return_home_interview'>) {
-  const result = await db
-    .updateTable('return_home_interview')
-    .set({ ...changes, updated_at: new Date(), version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return updateVersioned(db, 'return_home_interview', id, version, changes)
 }

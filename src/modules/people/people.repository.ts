@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, NewRow, RowUpdate } from '../../db/database.ts'
+import { updateVersioned } from '../../db/versioned.ts'
 import { personNamesJson } from '../../db/fragments.ts'
 
 export interface NameRow {
@@ -64,13 +65,7 @@ export async function lockPerson(db: Kysely<Database>, id: string) {
 }
 
 export async function updatePersonVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'person'>) {
-  const result = await db
-    .updateTable('person')
-    .set({ ...changes, updated_at: new Date(), version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return updateVersioned(db, 'person', id, version, changes)
 }
 
 export async function bumpPersonVersion(db: Kysely<Database>, id: string) {

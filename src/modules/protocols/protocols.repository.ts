@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database, NewRow, Row, RowUpdate } from '../../db/database.ts'
+import { updateVersioned } from '../../db/versioned.ts'
 
 export type ProfileRow = Row<'protocol_profile'>
 
@@ -20,11 +21,5 @@ export async function listProfilesOfPerson(db: Kysely<Database>, personId: strin
 }
 
 export async function updateProfileVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'protocol_profile'>) {
-  const result = await db
-    .updateTable('protocol_profile')
-    .set({ ...changes, updated_at: new Date(), version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return updateVersioned(db, 'protocol_profile', id, version, changes)
 }

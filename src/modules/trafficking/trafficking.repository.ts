@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, NewRow, Row, RowUpdate } from '../../db/database.ts'
+import { updateVersioned } from '../../db/versioned.ts'
 
 export type ReferralRow = Row<'nrm_referral'>
 export type DecisionRow = Row<'nrm_decision'>
@@ -41,13 +42,7 @@ export async function listReferralsOfPerson(db: Kysely<Database>, personId: stri
 }
 
 export async function updateReferralVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'nrm_referral'>) {
-  const result = await db
-    .updateTable('nrm_referral')
-    .set({ ...changes, updated_at: new Date(), version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return updateVersioned(db, 'nrm_referral', id, version, changes)
 }
 
 export async function bumpReferralVersion(db: Kysely<Database>, id: string) {
@@ -160,11 +155,5 @@ export async function lockAssignment(db: Kysely<Database>, id: string) {
 }
 
 export async function updateAssignmentVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'ictg_assignment'>) {
-  const result = await db
-    .updateTable('ictg_assignment')
-    .set({ ...changes, updated_at: new Date(), version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return updateVersioned(db, 'ictg_assignment', id, version, changes)
 }

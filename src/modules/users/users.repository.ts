@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database, NewRow } from '../../db/database.ts'
+import { updateVersioned } from '../../db/versioned.ts'
 
 export async function findUserByEmail(db: Kysely<Database>, email: string) {
   return db
@@ -46,13 +47,7 @@ export async function updateUserVersioned(
   version: number,
   changes: { display_name?: string; roles?: string[]; active?: boolean },
 ) {
-  const result = await db
-    .updateTable('app_user')
-    .set({ ...changes, updated_at: new Date(), version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return updateVersioned(db, 'app_user', id, version, changes)
 }
 
 export async function markSignedIn(db: Kysely<Database>, userId: string) {

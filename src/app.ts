@@ -14,6 +14,14 @@ import { episodesRoutes } from './modules/episodes/episodes.routes.ts'
 import { interviewsRoutes } from './modules/interviews/interviews.routes.ts'
 import { registerRoutes } from './modules/register/register.routes.ts'
 import { auditRoutes } from './modules/audit/audit.routes.ts'
+import { webLayer } from './web/web.ts'
+import { eventsRoutes } from './modules/events/events.routes.ts'
+import { statisticsRoutes } from './modules/statistics/statistics.routes.ts'
+import { interchangeRoutes } from './modules/interchange/interchange.routes.ts'
+import { alertsRoutes } from './modules/alerts/alerts.routes.ts'
+import { deadlinesRoutes } from './modules/deadlines/deadlines.routes.ts'
+import { identityRoutes } from './modules/identity/identity.routes.ts'
+import { webhooksRoutes } from './modules/events/webhooks.routes.ts'
 
 export interface AppOptions {
   logger: FastifyServerOptions['logger']
@@ -48,9 +56,19 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       await api.register(interviewsRoutes(services.interviews))
       await api.register(registerRoutes(services.register))
       await api.register(auditRoutes(services.audit))
+      await api.register(eventsRoutes(services.events))
+      await api.register(statisticsRoutes(services.statistics))
+      await api.register(interchangeRoutes(services))
+      await api.register(alertsRoutes(services.alerts))
+      await api.register(deadlinesRoutes(services.deadlines))
+      await api.register(identityRoutes(services.identity))
+      await api.register(webhooksRoutes(services.webhooks))
     },
     { prefix: '/api/v1' },
   )
+
+  // The caseworkers' pages (src/web): same services, same access checks and audit.
+  await app.register(webLayer(services, { cacheTemplates: true }))
 
   return app
 }

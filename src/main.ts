@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// The `lantern` command: serve | migrate | seed | audit verify.
+// The `lantern` command: serve | migrate | seed | audit verify | link | search.
 import { parseArgs } from 'node:util'
 import { SingleBar, Presets } from 'cli-progress'
 import { loadConfig, ConfigError } from './config.ts'
 import { openRuntime, serve, type Runtime } from './server.ts'
 import { DEMO_PASSWORD, seedDemoData, type SeedResult } from './modules/demo/demo.seed.ts'
+import { GENERATE_HELP, runGenerate } from './modules/generate/generate.cli.ts'
+import { STATS_HELP, runStats } from './modules/statistics/statistics.cli.ts'
+import { INTERCHANGE_HELP, runInterchange, UsageError } from './modules/interchange/interchange.cli.ts'
+import { LINK_HELP, SEARCH_HELP, linkCommand, searchCommand } from './linkage/link-command.ts'
 
 const HELP = `Usage: lantern <command>
 
@@ -14,6 +18,11 @@ Commands:
   seed [--people N] [--seed S]
                    add the demo agencies' users and N synthetic people (default 300), once
   audit verify     recompute the audit log's hash chains and report any row that was altered or removed
+${GENERATE_HELP}
+${STATS_HELP}
+${INTERCHANGE_HELP}
+${LINK_HELP}
+${SEARCH_HELP}
 
 Environment: DATABASE_URL (PostgreSQL; without it, PGlite in DATA_DIR, default ./data), PORT (3000),
 HOST (127.0.0.1), LOG_LEVEL, NODE_ENV, SESSION_HOURS, SEED_DEMO_DATA (false to start empty).`
@@ -46,10 +55,41 @@ function printSignIn(result: SeedResult, url: string) {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if ((argv[0] === 'import' || argv[0] === 'export') && !argv.includes('--help') && !argv.includes('-h')) {
+    let runtime: Runtime | null = null
+    try {
+      return await runInterchange(async () => (runtime ??= await openRuntime(loadConfig())), argv)
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error
+      console.error(error.message)
+      return 2
+    } finally {
+      await (runtime as Runtime | null)?.close()
+    }
+  }
+  // Linkage over files needs no database.
+  if (argv[0] === 'link') return linkCommand(argv.slice(1))
+  if (argv[0] === 'search') return searchCommand(argv.slice(1))
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { people: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      people: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      scale: { type: 'string' },
+      years: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      unrounded: { type: 'boolean' },
+      rows: { type: 'string' },
+      columns: { type: 'string' },
+      measure: { type: 'string' },
+      definition: { type: 'string' },
+      category: { type: 'string' },
+      by: { type: 'string' },
+      from: { type: 'string' },
+    },
   })
   const [command = 'serve', subcommand] = positionals
   if (values.help || command === 'help') {
@@ -57,12 +97,12 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   const people = values.people === undefined ? 300 : Number(values.people)
-  const seedValue = values.seed === undefined ? 20261121 : Number(values.seed)
+  const seedValue = values.seed === undefined || command === 'generate' ? 20261121 : Number(values.seed)
   if (!Number.isInteger(people) || people < 0) throw new ConfigError(`--people must be a whole number, not "${values.people}"`)
   if (!Number.isInteger(seedValue)) throw new ConfigError(`--seed must be a whole number, not "${values.seed}"`)
 
   const config = loadConfig()
-  if (!['serve', 'migrate', 'seed', 'audit'].includes(command)) {
+  if (!['serve', 'migrate', 'seed', 'audit', 'generate', 'stats'].includes(command)) {
     console.error(`Unknown command "${command}".\n\n${HELP}`)
     return 2
   }
@@ -84,6 +124,17 @@ async function main(argv: string[]): Promise<number> {
     console.log(result.created ? `Added ${result.users.length} demo users, ${result.people} people and ${result.episodes} episodes.` : 'Demo data is already there: nothing added.')
     await runtime.close()
     return 0
+  }
+  if (command === 'generate') {
+    const code = await runGenerate(runtime, { scale: values.scale, years: values.years, seed: values.seed })
+    await runtime.close()
+    return code
+  }
+  if (command === 'stats') {
+    const { scale: _scale, people: _people, seed: _seed, help: _help, ...statsArguments } = values
+    const code = await runStats(runtime, subcommand, statsArguments)
+    await runtime.close()
+    return code
   }
   if (command === 'audit') {
     let last = 0

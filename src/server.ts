@@ -36,6 +36,8 @@ export async function serve(runtime: Runtime): Promise<FastifyInstance> {
       },
     },
   })
+  // The encounter search index is rebuilt from the register on every start, then follows its changes.
+  await runtime.services.identity.start()
   await app.listen({ host: config.host, port: config.port })
   let closing = false
   const shutdown = async (signal: string) => {

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Kysely } from 'kysely'
-import { openDatabase, type DatabaseHandle } from '../src/db/open.ts'
+import { openDatabase, type DatabaseHandle, type ListenVia } from '../src/db/open.ts'
+import { startEventFeed } from '../src/modules/events/events.feed.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import type { Database } from '../src/db/database.ts'
 import { services as buildServices, type Services } from '../src/services.ts'
@@ -13,6 +14,7 @@ import type { Actor } from '../src/modules/access/actor.ts'
 import type { AgencyKind, Role } from '../src/modules/access/roles.ts'
 import { uuidv7 } from '../src/lib/ids.ts'
 import { hashPassword, newBearerSecret, secretHash } from '../src/lib/secrets.ts'
+import { offsetClock } from '../src/lib/clock.ts'
 
 export const TEST_PASSWORD = 'correct horse battery staple'
 let passwordHash: Promise<string> | null = null
@@ -37,18 +39,24 @@ export interface TestUser {
 
 export interface TestKit {
   engine: DatabaseHandle['engine']
+  /** The PostgreSQL URL of the test database (null on PGlite), for code that opens its own connections. */
+  databaseUrl: string | null
   db: Kysely<Database>
   services: Services
   app: FastifyInstance
   agency: (kind: AgencyKind, overrides?: Partial<Pick<TestAgency, 'code' | 'name'>>) => Promise<TestAgency>
   user: (agency: TestAgency, roles: Role[]) => Promise<TestUser>
   request: (user: TestUser | null, options: InjectOptions & { purpose?: string }) => Promise<LightMyRequestResponse>
+  /** How this database is listened to (events); for PostgreSQL it holds the test database's URL. */
+  listenVia: ListenVia
+  /** The services' clock: real time, moved forward by a test to see what happens hours later. */
+  clock: ReturnType<typeof offsetClock>
   close: () => Promise<void>
 }
 
-async function openTestDatabase(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
+async function openTestDatabase(): Promise<{ handle: DatabaseHandle; url: string | null; drop: () => Promise<void> }> {
   const serverUrl = process.env.LANTERN_TEST_DATABASE_URL
-  if (!serverUrl) return { handle: await openDatabase({ engine: 'pglite' }), drop: async () => {} }
+  if (!serverUrl) return { handle: await openDatabase({ engine: 'pglite' }), url: null, drop: async () => {} }
   const name = `lantern_test_${process.pid}_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: serverUrl })
   await admin.connect()
@@ -59,6 +67,7 @@ async function openTestDatabase(): Promise<{ handle: DatabaseHandle; drop: () =>
   const handle = await openDatabase({ engine: 'postgres', url: url.toString(), poolSize: 5 })
   return {
     handle,
+    url: url.toString(),
     drop: async () => {
       const dropper = new pg.Client({ connectionString: serverUrl })
       await dropper.connect()
@@ -72,15 +81,20 @@ let sequence = 0
 const unique = () => `${Date.now().toString(36)}${(sequence++).toString(36)}${randomBytes(2).toString('hex')}`
 
 export async function startTestKit(): Promise<TestKit> {
-  const { handle, drop } = await openTestDatabase()
+  const { handle, url, drop } = await openTestDatabase()
   const db = handle.db
   await migrateToLatest(db)
-  const services = buildServices(db, { sessionHours: 12 })
+  const clock = offsetClock()
+  const services = buildServices(db, { sessionHours: 12 }, clock)
   const app = await buildApp(services, { logger: false })
   await app.ready()
+  // Committed events reach this instance's streams, as `lantern serve` does.
+  const feed = startEventFeed({ db, listenVia: handle.listenVia, hub: services.events.hub })
+  await feed.ready
 
   const kit: TestKit = {
     engine: handle.engine,
+    databaseUrl: url,
     db,
     services,
     app,
@@ -114,8 +128,11 @@ export async function startTestKit(): Promise<TestKit> {
       const headers = { ...(user ? user.headers(purpose) : {}), ...(inject.headers ?? {}) }
       return app.inject({ ...inject, headers })
     },
+    listenVia: handle.listenVia,
+    clock,
     async close() {
       await app.close()
+      await feed.close()
       await handle.close()
       await drop()
     },

@@ -1,11 +1,19 @@
 import type { Kysely } from 'kysely'
 import { Migrator, type Migration, type MigrationResult } from 'kysely/migration'
 import * as core from './migrations/2026-11-21-001-core.ts'
+import * as events from './migrations/2026-11-21-002-events.ts'
+import * as identity from './migrations/2026-11-21-003-identity.ts'
+import * as statistics from './migrations/2026-11-21-004-statistics.ts'
+import * as interchange from './migrations/2026-11-21-005-interchange.ts'
 import type { Database } from './database.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is the history.
 const migrations: Record<string, Migration> = {
   '2026-11-21-001-core': core,
+  '2026-11-21-002-events': events,
+  '2026-11-21-003-identity': identity,
+  '2026-11-21-004-statistics': statistics,
+  '2026-11-21-005-interchange': interchange,
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {

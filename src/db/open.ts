@@ -12,7 +12,11 @@ export interface DatabaseHandle {
   db: Kysely<Database>
   engine: Engine
   close: () => Promise<void>
+  /** What LISTEN needs (src/modules/events): PGlite's own instance, or the URL for a dedicated PostgreSQL connection. */
+  listenVia: ListenVia
 }
+
+export type ListenVia = { engine: 'pglite'; pglite: PGlite } | { engine: 'postgres'; url: string }
 
 export type DatabaseLocation =
   | { engine: 'postgres'; url: string; poolSize?: number }
@@ -41,12 +45,12 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     const client = await pool.connect()
     client.release()
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, engine: 'postgres', close: () => db.destroy() }
+    return { db, engine: 'postgres', close: () => db.destroy(), listenVia: { engine: 'postgres', url: location.url } }
   }
   const pglite = await PGlite.create(location.dataDir ?? 'memory://', {
     extensions: { pg_trgm, fuzzystrmatch, unaccent },
     parsers,
   })
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
-  return { db, engine: 'pglite', close: () => db.destroy() }
+  return { db, engine: 'pglite', close: () => db.destroy(), listenVia: { engine: 'pglite', pglite } }
 }

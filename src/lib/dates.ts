@@ -38,3 +38,14 @@ export function financialYearEnding(isoDate: string): number {
 export function hoursBetween(from: Date, to: Date): number {
   return (to.getTime() - from.getTime()) / 3_600_000
 }
+
+/** The instant a calendar day begins in Europe/London (midnight GMT in winter, 23:00 UTC the day before in summer). */
+export function startOfLondonDay(isoDate: string): Date {
+  const utcMidnight = new Date(`${isoDate}T00:00:00Z`)
+  // London is UTC or UTC+1, and never changes clocks at midnight: one of the two candidates is right.
+  for (const offsetHours of [0, 1]) {
+    const candidate = new Date(utcMidnight.getTime() - offsetHours * 3_600_000)
+    if (londonDateOf(candidate) === isoDate && londonDateOf(new Date(candidate.getTime() - 1)) !== isoDate) return candidate
+  }
+  throw new Error(`No London midnight found for ${isoDate}`)
+}

@@ -32,6 +32,29 @@ export async function findPersonAccessFacts(
     .executeTakeFirst()
 }
 
+/** The agencies (and guardians) that reach one person under each access level, in one round trip. */
+export async function findPersonReaders(db: Kysely<Database>, personId: string) {
+  return db
+    .selectFrom('person as p')
+    .select([
+      'p.owning_agency_id',
+      sql<string[]>`array(
+        select distinct c.host_agency_id::text from care_episode c
+        where c.person_id = p.id and c.ended_on is null and c.host_agency_id is not null)`.as('host_agency_ids'),
+      sql<string[]>`array(
+        select distinct mine.owning_agency_id::text from missing_episode mine
+        join missing_episode theirs on theirs.id = mine.linked_episode_id
+        where theirs.person_id = p.id)`.as('linked_agency_ids'),
+      sql<string[]>`array(select distinct r.competent_authority_id::text from nrm_referral r where r.person_id = p.id)`.as('competent_authority_ids'),
+      sql<{ agency_id: string; user_id: string }[]>`coalesce((
+        select json_agg(json_build_object('agency_id', g.guardian_agency_id, 'user_id', g.guardian_user_id))
+        from ictg_assignment g
+        where g.person_id = p.id and g.ended_on is null and g.guardian_user_id is not null), '[]'::json)`.as('guardians'),
+    ])
+    .where('p.id', '=', personId)
+    .executeTakeFirst()
+}
+
 export async function findEpisodePersonId(db: Kysely<Database>, episodeId: string) {
   const row = await db.selectFrom('missing_episode').select('person_id').where('id', '=', episodeId).executeTakeFirst()
   return row?.person_id ?? null

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.ts'
 import { DomainError, ForbiddenError, NotFoundError } from '../../lib/errors.ts'
 import type { Actor } from './actor.ts'
-import { can } from './roles.ts'
-import { findPersonAccessFacts } from './access.repository.ts'
+import { can, ROLES, type Role } from './roles.ts'
+import { findPersonAccessFacts, findPersonReaders } from './access.repository.ts'
 
 /**
  * How an actor may reach one person record (ARCHITECTURE.md, "Access"):
@@ -47,16 +47,54 @@ export async function resolvePersonAccess(db: Kysely<Database>, actor: Actor, pe
   }
 }
 
+/** The roles that reach a person at each level, given the agency (or, for a guardian, the user) fits. */
+const LEVEL_ROLES: Record<PersonAccessLevel, (actor: { roles: readonly Role[] }) => boolean> = {
+  owner: can.workCases,
+  host: can.isLocalAuthority,
+  linked: can.isPolice,
+  competentAuthority: can.decideNrmReferrals,
+  guardian: can.actAsGuardian,
+}
+
 function accessLevel(
   actor: Actor,
   facts: { owning_agency_id: string; hosted_here: boolean; linked_episode_here: boolean; referred_here: boolean; guarded_by_me: boolean },
 ): PersonAccessLevel | null {
-  if (can.workCases(actor) && facts.owning_agency_id === actor.agencyId) return 'owner'
-  if (can.isLocalAuthority(actor) && facts.hosted_here) return 'host'
-  if (can.isPolice(actor) && facts.linked_episode_here) return 'linked'
-  if (can.decideNrmReferrals(actor) && facts.referred_here) return 'competentAuthority'
-  if (can.actAsGuardian(actor) && facts.guarded_by_me) return 'guardian'
+  if (LEVEL_ROLES.owner(actor) && facts.owning_agency_id === actor.agencyId) return 'owner'
+  if (LEVEL_ROLES.host(actor) && facts.hosted_here) return 'host'
+  if (LEVEL_ROLES.linked(actor) && facts.linked_episode_here) return 'linked'
+  if (LEVEL_ROLES.competentAuthority(actor) && facts.referred_here) return 'competentAuthority'
+  if (LEVEL_ROLES.guardian(actor) && facts.guarded_by_me) return 'guardian'
   return null
+}
+
+/** Everyone who may read a person now, by agency, level and role (a guardian by user): the same rules as above. */
+export interface PersonReader {
+  agencyId: string
+  level: PersonAccessLevel
+  roles: Role[]
+  /** Set for a guardian: only the assigned guardian reads the child. */
+  userId: string | null
+}
+
+const rolesAt = (level: PersonAccessLevel): Role[] => ROLES.filter((role) => LEVEL_ROLES[level]({ roles: [role] }))
+
+/**
+ * Who may read a person, for those who tell them about it (the live event stream): one query, no purpose
+ * (the readers are told that something happened, by ids; reading the record itself goes through requirePersonRead).
+ * An erased or unknown person has no readers.
+ */
+export async function personReaders(db: Kysely<Database>, personId: string): Promise<PersonReader[]> {
+  const row = await findPersonReaders(db, personId)
+  if (!row) return []
+  const readers: PersonReader[] = [{ agencyId: row.owning_agency_id, level: 'owner', roles: rolesAt('owner'), userId: null }]
+  for (const agencyId of row.host_agency_ids) readers.push({ agencyId, level: 'host', roles: rolesAt('host'), userId: null })
+  for (const agencyId of row.linked_agency_ids) readers.push({ agencyId, level: 'linked', roles: rolesAt('linked'), userId: null })
+  for (const agencyId of row.competent_authority_ids)
+    readers.push({ agencyId, level: 'competentAuthority', roles: rolesAt('competentAuthority'), userId: null })
+  for (const guardian of row.guardians)
+    readers.push({ agencyId: guardian.agency_id, level: 'guardian', roles: rolesAt('guardian'), userId: guardian.user_id })
+  return readers
 }
 
 /** Read access, with a purpose required when the record is not the actor's own agency's. */

@@ -14,6 +14,8 @@ export const ROLE_AGENCY_KINDS = {
   nrm_decision_maker: ['competent_authority'],
   ictg_guardian: ['ictg_service'],
   analyst: AGENCY_KINDS,
+  // A producer of official statistics: sees figures before disclosure control, never case data.
+  statistician: AGENCY_KINDS,
   administrator: AGENCY_KINDS,
 } as const satisfies Record<string, readonly AgencyKind[]>
 
@@ -50,7 +52,9 @@ export const can = {
   decideNrmReferrals: (actor: HasRoles) => hasAny(actor, ['nrm_decision_maker']),
   actAsGuardian: (actor: HasRoles) => hasAny(actor, ['ictg_guardian']),
   manageUsers: (actor: HasRoles) => hasAny(actor, ['administrator']),
-  readStatistics: (actor: HasRoles) => hasAny(actor, ['analyst']),
+  readStatistics: (actor: HasRoles) => hasAny(actor, ['analyst', 'statistician']),
+  /** Figures before disclosure control (rounding and suppression): statisticians only, and audited. */
+  readUnroundedStatistics: (actor: HasRoles) => hasAny(actor, ['statistician']),
   isPolice: (actor: HasRoles) => hasAny(actor, POLICE_CASE_ROLES),
   isLocalAuthority: (actor: HasRoles) => hasAny(actor, LOCAL_AUTHORITY_CASE_ROLES),
 }

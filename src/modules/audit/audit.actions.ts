@@ -19,6 +19,7 @@ export const ACTIONS = {
   LIST_EPISODES: 'consultation',
   UPDATE_EPISODE: 'alteration',
   END_EPISODE: 'alteration',
+  REOPEN_EPISODE: 'alteration',
   LINK_EPISODES: 'combination',
   RECORD_RISK_ASSESSMENT: 'collection',
   RECORD_ACTION: 'collection',
@@ -45,6 +46,19 @@ export const ACTIONS = {
   UPDATE_USER: 'alteration',
   CREATE_API_TOKEN: 'collection',
   REVOKE_API_TOKEN: 'alteration',
+  // statistics and generate (issue 4)
+  GENERATE_SYNTHETIC_DATA: 'collection',
+  REFRESH_STATISTICS: 'combination',
+  VIEW_UNROUNDED_STATISTICS: 'consultation',
+  // interchange: a person record made, or changed, by importing an agency's file (docs/adr/0015)
+  IMPORT_PERSON: 'collection',
+  REIMPORT_PERSON: 'alteration',
+  // identity (issue 5): encounter searches, each match shown, linkage runs, review decisions
+  SEARCH_ENCOUNTER: 'consultation',
+  VIEW_ENCOUNTER_MATCH: 'consultation',
+  RUN_IDENTITY_LINKAGE: 'combination',
+  VIEW_IDENTITY_REVIEW: 'consultation',
+  DECIDE_IDENTITY_LINK: 'combination',
 } as const satisfies Record<string, Operation>
 
 export type AuditAction = keyof typeof ACTIONS
@@ -66,6 +80,12 @@ export type RecordType =
   | 'app_user'
   | 'api_token'
   | 'register'
+  | 'generation_run'
+  | 'statistics_refresh'
+  | 'import_run'
+  | 'disclosure'
+  | 'identity_link'
+  | 'encounter_search'
 
 export interface AuditEntry {
   action: AuditAction

@@ -37,6 +37,30 @@ export async function recordAudit(trx: Kysely<Database>, actor: Actor, entries: 
   )
 }
 
+/**
+ * Writes audit events for an operator's command run from the CLI, which acts for no agency (bulk generation of
+ * synthetic data, a statistics refresh). The purpose says what was run.
+ */
+export async function recordOperatorAudit(trx: Kysely<Database>, purpose: string, entries: AuditEntry[]): Promise<void> {
+  await insertAuditEvents(
+    trx,
+    entries.map((entry) => ({
+      lane: null,
+      actor_user_id: null,
+      actor_token_id: null,
+      actor_agency_id: null,
+      operation: ACTIONS[entry.action],
+      action: entry.action,
+      subject_person_id: entry.subjectPersonId,
+      record_type: entry.recordType,
+      record_id: entry.recordId,
+      purpose,
+      recipient_agency_id: entry.recipientAgencyId ?? null,
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    })),
+  )
+}
+
 export interface AuditTrailEntry {
   seq: number
   occurredAt: Date

@@ -3,6 +3,7 @@ import type { Database, RowUpdate } from '../../db/database.ts'
 import type { Actor } from '../access/actor.ts'
 import { requirePersonRead, requirePersonWrite, type PersonAccess } from '../access/access.service.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { recordEvent } from '../events/events.service.ts'
 import type { AuditEntry } from '../audit/audit.actions.ts'
 import { createAgenciesService } from '../agencies/agencies.service.ts'
 import { placementGeography } from '../agencies/geography.ts'
@@ -266,6 +267,7 @@ export function createCareService(db: Kysely<Database>) {
         await recordAudit(trx, actor, [
           { action: 'CREATE_CARE_EPISODE', subjectPersonId: personId, recordType: 'care_episode', recordId: id, detail: { placementType: episode.placementType } },
         ])
+        await recordEvent(trx, { type: 'placement.recorded', actor, personId, subject: { type: 'care_episode', id }, payload: { placementType: episode.placementType } })
         const row = await repo.findCareEpisode(trx, id)
         if (!row) throw new NotFoundError('Care episode')
         return toCareEpisode(row, access)
@@ -343,6 +345,13 @@ export function createCareService(db: Kysely<Database>) {
             detail: { fields: Object.keys(input).filter((key) => key !== 'version') },
           },
         ])
+        await recordEvent(trx, {
+          type: 'placement.changed',
+          actor,
+          personId: current.person_id,
+          subject: { type: 'care_episode', id },
+          payload: { fields: Object.keys(input).filter((key) => key !== 'version') },
+        })
         const row = await repo.findCareEpisode(trx, id)
         if (!row) throw new NotFoundError('Care episode')
         return toCareEpisode(row, access)

@@ -77,11 +77,21 @@ export async function listEpisodesOfPerson(db: Kysely<Database>, personId: strin
 
 const riskOrder = sql<number>`case e.current_risk_grade when 'high' then 0 when 'medium' then 1 when 'low' then 2 when 'very_low' then 3 else 4 end`
 
+export interface AgencyEpisodeFilter {
+  open?: boolean
+  risk?: string
+  laCategory?: string
+  /** Open, and the latest risk assessment's next review time has passed. */
+  reviewOverdue?: boolean
+  /** An action is past its due time and not completed. */
+  actionsOverdue?: boolean
+}
+
 /** An agency's episodes for its boards: high risk first, then longest missing. */
 export async function listEpisodesOfAgency(
   db: Kysely<Database>,
   agencyId: string,
-  filter: { open?: boolean; risk?: string },
+  filter: AgencyEpisodeFilter,
   page: { limit: number; offset: number },
   now: Date,
 ) {
@@ -91,6 +101,15 @@ export async function listEpisodesOfAgency(
   if (filter.open === true) query = query.where('e.ended_at', 'is', null)
   if (filter.open === false) query = query.where('e.ended_at', 'is not', null)
   if (filter.risk) query = query.where('e.current_risk_grade', '=', filter.risk)
+  if (filter.laCategory) query = query.where('e.la_category', '=', filter.laCategory)
+  if (filter.reviewOverdue) {
+    query = query.where('e.ended_at', 'is', null).where(sql<boolean>`(select r.next_review_due_at from risk_assessment r where r.episode_id = e.id
+        order by r.assessed_at desc, r.created_at desc limit 1) < ${now}`)
+  }
+  if (filter.actionsOverdue) {
+    query = query.where(sql<boolean>`exists (select 1 from episode_action a where a.episode_id = e.id
+        and a.completed_at is null and a.due_at < ${now})`)
+  }
   const counted = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
   const rows = await query
     .select([

@@ -11,6 +11,7 @@ import {
   EpisodeEndInput,
   EpisodeInput,
   EpisodeListQuery,
+  EpisodeReopenInput,
   EpisodeResponse,
   EpisodeSummaryResponse,
   EpisodeUpdateInput,
@@ -60,6 +61,10 @@ export function episodesRoutes(episodes: EpisodesService) {
     app.post('/episodes/:id/end', {
       schema: { tags, summary: 'Record the person found or returned', params: IdParams, body: EpisodeEndInput, response: { 200: EpisodeResponse, ...problemResponses } },
     }, async (request) => episodes.end(requireActor(request), request.params.id, request.body))
+
+    app.post('/episodes/:id/reopen', {
+      schema: { tags, summary: 'Reopen an ended episode (the end was recorded in error, or the person found was not them)', params: IdParams, body: EpisodeReopenInput, response: { 200: EpisodeResponse, ...problemResponses } },
+    }, async (request) => episodes.reopen(requireActor(request), request.params.id, request.body))
 
     app.post('/episodes/:id/risk-assessments', {
       schema: { tags, summary: 'Re-grade the risk (APP grades and the 25 questions)', params: IdParams, body: RiskAssessmentWithVersion, response: { 201: EpisodeResponse, ...problemResponses } },

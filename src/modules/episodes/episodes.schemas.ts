@@ -141,6 +141,17 @@ export type EpisodeEndInput = Static<typeof EpisodeEndInput>
 
 export const VersionInput = Type.Object({ version: Version }, { additionalProperties: false })
 
+export const REOPEN_REASONS = ['recorded_in_error', 'not_the_person'] as const
+
+export const EpisodeReopenInput = Type.Object(
+  {
+    version: Version,
+    reason: OneOf(REOPEN_REASONS, { description: 'recorded_in_error: the end was recorded by mistake; not_the_person: the person found was not them' }),
+  },
+  { additionalProperties: false },
+)
+export type EpisodeReopenInput = Static<typeof EpisodeReopenInput>
+
 export const RiskAssessmentWithVersion = Type.Object({ ...RiskAssessmentInput.properties, version: Version }, { additionalProperties: false })
 export type RiskAssessmentWithVersion = Static<typeof RiskAssessmentWithVersion>
 
@@ -189,6 +200,9 @@ export const EpisodeListQuery = Type.Object(
   {
     open: Type.Optional(Type.Boolean()),
     risk: Type.Optional(OneOf(RISK_GRADES)),
+    laCategory: Type.Optional(OneOf(LA_CATEGORIES, { description: 'Local authorities: M missing or A away' })),
+    reviewOverdue: Type.Optional(Type.Boolean({ description: 'Open episodes whose latest risk assessment is past its next review time' })),
+    actionsOverdue: Type.Optional(Type.Boolean({ description: 'Episodes with an action past its due time and not completed' })),
     page: Type.Optional(Type.Integer({ minimum: 1, errorMessage: 'must be a page number from 1' })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, errorMessage: 'must be between 1 and 100' })),
   },

@@ -4,6 +4,7 @@ import type { Actor } from '../access/actor.ts'
 import { can } from '../access/roles.ts'
 import { requirePersonRead, requirePersonWrite } from '../access/access.service.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { recordEvent } from '../events/events.service.ts'
 import { uuidv7 } from '../../lib/ids.ts'
 import { hoursBetween, londonDateOf } from '../../lib/dates.ts'
 import { normalisePostcode } from '../../lib/geo.ts'
@@ -16,6 +17,7 @@ import {
   CURRENT_APP_VERSION,
   EpisodeEndInput,
   EpisodeInput,
+  EpisodeReopenInput,
   EpisodeUpdateInput,
   LinkInput,
   RiskAssessmentWithVersion,
@@ -355,6 +357,13 @@ export function createEpisodesService(db: Kysely<Database>) {
           audits.push({ action: 'RECORD_RISK_ASSESSMENT', subjectPersonId: personId, recordType: 'risk_assessment', recordId: risk.id, detail: { grade: risk.grade } })
         }
         await recordAudit(trx, actor, audits)
+        await recordEvent(trx, {
+          type: 'episode.reported',
+          actor,
+          personId,
+          episodeId: id,
+          payload: { recordedBy, laCategory: input.laCategory ?? null, riskGrade: input.initialRisk?.grade ?? null },
+        })
         return readEpisode(trx, id)
       })
     },
@@ -379,10 +388,17 @@ export function createEpisodesService(db: Kysely<Database>) {
     },
 
     /** The actor's own agency's episodes, high risk first then longest missing: the force and LA boards. */
-    async listForAgency(actor: Actor, query: Partial<PageRequest> & { open?: boolean; risk?: string }): Promise<Page<EpisodeSummary>> {
+    async listForAgency(actor: Actor, query: Partial<PageRequest> & repo.AgencyEpisodeFilter): Promise<Page<EpisodeSummary>> {
       if (!can.workCases(actor)) throw new ForbiddenError('Your role cannot list episodes')
       const window = pageWindow(query)
-      const { rows, total } = await repo.listEpisodesOfAgency(db, actor.agencyId, { open: query.open, risk: query.risk }, window, new Date())
+      const filter: repo.AgencyEpisodeFilter = {
+        open: query.open,
+        risk: query.risk,
+        laCategory: query.laCategory,
+        reviewOverdue: query.reviewOverdue,
+        actionsOverdue: query.actionsOverdue,
+      }
+      const { rows, total } = await repo.listEpisodesOfAgency(db, actor.agencyId, filter, window, new Date())
       await recordAudit(
         db,
         actor,
@@ -442,6 +458,7 @@ export function createEpisodesService(db: Kysely<Database>) {
         await recordAudit(trx, actor, [
           { action: 'UPDATE_EPISODE', subjectPersonId: episode.person_id, recordType: 'missing_episode', recordId: id, detail: { fields: Object.keys(changes) } },
         ])
+        await recordEvent(trx, { type: 'episode.updated', actor, personId: episode.person_id, episodeId: id, payload: { fields: Object.keys(changes) } })
         return readEpisode(trx, id)
       })
     },
@@ -469,6 +486,34 @@ export function createEpisodesService(db: Kysely<Database>) {
         await recordAudit(trx, actor, [
           { action: 'END_EPISODE', subjectPersonId: episode.person_id, recordType: 'missing_episode', recordId: id, detail: { outcome: input.outcome } },
         ])
+        await recordEvent(trx, { type: 'episode.ended', actor, personId: episode.person_id, episodeId: id, payload: { outcome: input.outcome } })
+        return readEpisode(trx, id)
+      })
+    },
+
+    /**
+     * Undoes an end recorded in error, or a "found" that turned out not to be the person: the episode is open again,
+     * as if never ended (so the 72-hour notification counts from the start again). The period rules apply as to a
+     * new open episode: no other open episode, no later one overlapping.
+     */
+    async reopen(actor: Actor, id: string, rawInput: EpisodeReopenInput): Promise<Episode> {
+      const input = parseInput(EpisodeReopenInput, rawInput)
+      return db.transaction().execute(async (trx) => {
+        const { episode, person } = await lockOwnEpisode(trx, actor, id, input.version)
+        if (episode.ended_at === null) throw new ConflictError('The episode is open: only an ended episode can be reopened')
+        await checkPeriodRules(trx, person, { id, start: episode.started_at, end: null })
+        await repo.updateEpisodeVersioned(trx, id, input.version, {
+          ended_at: null,
+          outcome: null,
+          return_method: null,
+          harm_outcome: null,
+          found_place: null,
+          found_postcode: null,
+        })
+        await recordAudit(trx, actor, [
+          { action: 'REOPEN_EPISODE', subjectPersonId: episode.person_id, recordType: 'missing_episode', recordId: id, detail: { reason: input.reason } },
+        ])
+        await recordEvent(trx, { type: 'episode.reopened', actor, personId: episode.person_id, episodeId: id, payload: { reason: input.reason } })
         return readEpisode(trx, id)
       })
     },
@@ -487,6 +532,13 @@ export function createEpisodesService(db: Kysely<Database>) {
         await recordAudit(trx, actor, [
           { action: 'RECORD_RISK_ASSESSMENT', subjectPersonId: episode.person_id, recordType: 'risk_assessment', recordId: risk.id, detail: { grade: input.grade } },
         ])
+        await recordEvent(trx, {
+          type: 'episode.risk_regraded',
+          actor,
+          personId: episode.person_id,
+          episodeId,
+          payload: { riskAssessmentId: risk.id, grade: input.grade },
+        })
         return readEpisode(trx, episodeId)
       })
     },
@@ -514,6 +566,7 @@ export function createEpisodesService(db: Kysely<Database>) {
         })
         await repo.bumpEpisodeVersion(trx, episodeId)
         await recordAudit(trx, actor, [{ action: 'RECORD_ACTION', subjectPersonId: episode.person_id, recordType: 'episode_action', recordId: id }])
+        await recordEvent(trx, { type: 'episode.action_changed', actor, personId: episode.person_id, episodeId, payload: { actionId: id } })
         const row = await repo.findAction(trx, id)
         if (!row) throw new NotFoundError('Action')
         return toAction(row, new Date())
@@ -537,6 +590,7 @@ export function createEpisodesService(db: Kysely<Database>) {
         if (!(await repo.updateActionVersioned(trx, actionId, input.version, changes))) throw new StaleVersionError('The action', action.version)
         await repo.bumpEpisodeVersion(trx, action.episode_id)
         await recordAudit(trx, actor, [{ action: 'UPDATE_ACTION', subjectPersonId: episode.person_id, recordType: 'episode_action', recordId: actionId }])
+        await recordEvent(trx, { type: 'episode.action_changed', actor, personId: episode.person_id, episodeId: action.episode_id, payload: { actionId } })
         const row = await repo.findAction(trx, actionId)
         if (!row) throw new NotFoundError('Action')
         return toAction(row, new Date())
@@ -566,6 +620,7 @@ export function createEpisodesService(db: Kysely<Database>) {
         })
         await repo.bumpEpisodeVersion(trx, episodeId)
         await recordAudit(trx, actor, [{ action: 'RECORD_SIGHTING', subjectPersonId: episode.person_id, recordType: 'sighting', recordId: id }])
+        await recordEvent(trx, { type: 'episode.sighting_recorded', actor, personId: episode.person_id, episodeId, payload: { sightingId: id } })
         return readEpisode(trx, episodeId)
       })
     },
@@ -592,6 +647,8 @@ export function createEpisodesService(db: Kysely<Database>) {
           { action: 'LINK_EPISODES', subjectPersonId: episode.person_id, recordType: 'missing_episode', recordId: episodeId, recipientAgencyId: other.owning_agency_id },
           { action: 'LINK_EPISODES', subjectPersonId: other.person_id, recordType: 'missing_episode', recordId: other.id, recipientAgencyId: other.owning_agency_id },
         ])
+        for (const [side, otherSide] of [[episode, other], [other, episode]] as const)
+          await recordEvent(trx, { type: 'episode.linked', actor, personId: side.person_id, episodeId: side.id, payload: { linkedEpisodeId: otherSide.id } })
         return readEpisode(trx, episodeId)
       })
     },

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database, NewRow, RowUpdate } from '../../db/database.ts'
 import { updateVersioned } from '../../db/versioned.ts'
 
@@ -40,4 +40,52 @@ export async function insertReturnHomeInterview(db: Kysely<Database>, row: NewRo
 
 export async function updateReturnHomeInterview(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'return_home_interview'>) {
   return updateVersioned(db, 'return_home_interview', id, version, changes)
+}
+
+export type ReturnHomeInterviewWindow = 'due' | 'overdue'
+
+/**
+ * A local authority's ended episodes whose return home interview is outstanding: none recorded, or offered and
+ * not yet completed, declined or recorded as not conducted. `due` are within 72 hours of the return (ended at
+ * or after `cutoff`), `overdue` are past it. Soonest due first.
+ */
+export async function listOutstandingReturnHomeInterviews(
+  db: Kysely<Database>,
+  agencyId: string,
+  window: ReturnHomeInterviewWindow,
+  cutoff: Date,
+  page: { limit: number; offset: number },
+) {
+  const query = db
+    .selectFrom('missing_episode as e')
+    .leftJoin('return_home_interview as r', 'r.episode_id', 'e.id')
+    .where('e.owning_agency_id', '=', agencyId)
+    .where('e.recorded_by', '=', 'local_authority')
+    .where('e.ended_at', 'is not', null)
+    .where('e.ended_at', window === 'due' ? '>=' : '<', cutoff)
+    .where((eb) =>
+      eb.or([
+        eb('r.id', 'is', null),
+        eb.and([eb('r.completed_at', 'is', null), eb('r.not_conducted_reason', 'is', null), eb.or([eb('r.accepted', 'is', null), eb('r.accepted', '=', true)])]),
+      ]),
+    )
+  const counted = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+  const rows = await query
+    .select([
+      'e.id',
+      'e.person_id',
+      'e.la_category',
+      'e.started_at',
+      'e.ended_at',
+      'r.offered_at',
+      'r.accepted',
+      sql<string>`coalesce((select string_agg(n.text, ' ' order by n.position) from person_name n
+        where n.person_id = e.person_id and n.kind in ('given', 'family', 'full')), '')`.as('person_name'),
+    ])
+    .orderBy('e.ended_at')
+    .orderBy('e.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+  return { rows, total: Number(counted.count) }
 }

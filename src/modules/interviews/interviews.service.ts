@@ -3,9 +3,12 @@ import type { Database, Row, RowUpdate } from '../../db/database.ts'
 import type { Actor } from '../access/actor.ts'
 import { requirePersonRead, requirePersonWrite } from '../access/access.service.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { recordEvent } from '../events/events.service.ts'
 import { uuidv7 } from '../../lib/ids.ts'
 import { parseInput } from '../../lib/schema.ts'
-import { ConflictError, NotFoundError, StaleVersionError, ValidationError, type FieldError } from '../../lib/errors.ts'
+import { pageWindow, type Page, type PageRequest } from '../../lib/pagination.ts'
+import { can } from '../access/roles.ts'
+import { ConflictError, ForbiddenError, NotFoundError, StaleVersionError, ValidationError, type FieldError } from '../../lib/errors.ts'
 import {
   PreventionInterviewInput,
   PreventionInterviewUpdate,
@@ -64,6 +67,18 @@ function toPrevention(row: Row<'prevention_interview'>): PreventionInterview {
     notConductedReason: row.not_conducted_reason,
     version: row.version,
   }
+}
+
+export interface OutstandingReturnHomeInterview {
+  episodeId: string
+  personId: string
+  personName: string
+  laCategory: string | null
+  returnedAt: Date
+  dueBy: Date
+  overdue: boolean
+  offeredAt: Date | null
+  accepted: boolean | null
 }
 
 export function returnHomeInterviewDueBy(returnedAt: Date): Date {
@@ -142,6 +157,7 @@ export function createInterviewsService(db: Kysely<Database>) {
           not_conducted_reason: input.notConductedReason ?? null,
         })
         await recordAudit(trx, actor, [{ action: 'RECORD_PREVENTION_INTERVIEW', subjectPersonId: episode.person_id, recordType: 'prevention_interview', recordId: id }])
+        await recordEvent(trx, { type: 'interview.prevention_recorded', actor, personId: episode.person_id, episodeId, subject: { type: 'prevention_interview', id } })
         const row = await repo.findPreventionInterview(trx, id)
         if (!row) throw new NotFoundError('Prevention interview')
         return toPrevention(row)
@@ -172,6 +188,7 @@ export function createInterviewsService(db: Kysely<Database>) {
         if (input.notes !== undefined) changes.notes = input.notes
         if (!(await repo.updatePreventionInterview(trx, id, input.version, changes))) throw new StaleVersionError('The prevention interview', existing.version)
         await recordAudit(trx, actor, [{ action: 'UPDATE_PREVENTION_INTERVIEW', subjectPersonId: episode.person_id, recordType: 'prevention_interview', recordId: id }])
+        await recordEvent(trx, { type: 'interview.prevention_recorded', actor, personId: episode.person_id, episodeId: episode.id, subject: { type: 'prevention_interview', id } })
         const row = await repo.findPreventionInterview(trx, id)
         if (!row) throw new NotFoundError('Prevention interview')
         return toPrevention(row)
@@ -200,6 +217,7 @@ export function createInterviewsService(db: Kysely<Database>) {
           not_conducted_reason: input.notConductedReason ?? null,
         })
         await recordAudit(trx, actor, [{ action: 'RECORD_RETURN_HOME_INTERVIEW', subjectPersonId: episode.person_id, recordType: 'return_home_interview', recordId: id }])
+        await recordEvent(trx, { type: 'interview.return_home_recorded', actor, personId: episode.person_id, episodeId, subject: { type: 'return_home_interview', id } })
         const row = await repo.findReturnHomeInterview(trx, id)
         if (!row) throw new NotFoundError('Return home interview')
         return toReturnHome(row, episode)
@@ -233,6 +251,7 @@ export function createInterviewsService(db: Kysely<Database>) {
         if (input.actionsAgreed !== undefined) changes.actions_agreed = input.actionsAgreed
         if (!(await repo.updateReturnHomeInterview(trx, id, input.version, changes))) throw new StaleVersionError('The return home interview', existing.version)
         await recordAudit(trx, actor, [{ action: 'UPDATE_RETURN_HOME_INTERVIEW', subjectPersonId: episode.person_id, recordType: 'return_home_interview', recordId: id }])
+        await recordEvent(trx, { type: 'interview.return_home_recorded', actor, personId: episode.person_id, episodeId: episode.id, subject: { type: 'return_home_interview', id } })
         const row = await repo.findReturnHomeInterview(trx, id)
         if (!row) throw new NotFoundError('Return home interview')
         return toReturnHome(row, episode)
@@ -251,6 +270,47 @@ export function createInterviewsService(db: Kysely<Database>) {
       return {
         preventionInterview: prevention ? toPrevention(prevention) : null,
         returnHomeInterview: returnHome ? toReturnHome(returnHome, episode) : null,
+      }
+    },
+
+    /**
+     * A local authority's outstanding return home interviews (none recorded, or offered and not yet done or
+     * declined): `due` still within 72 hours of the child's return, `overdue` past it. Soonest due first;
+     * every row is audited as a consultation of the child's episodes.
+     */
+    async outstandingReturnHomeInterviews(
+      actor: Actor,
+      query: Partial<PageRequest> & { window: repo.ReturnHomeInterviewWindow },
+    ): Promise<Page<OutstandingReturnHomeInterview>> {
+      if (!can.isLocalAuthority(actor)) throw new ForbiddenError('Return home interviews are for local authorities')
+      const window = pageWindow(query)
+      const now = new Date()
+      const cutoff = new Date(now.getTime() - RETURN_HOME_INTERVIEW_HOURS * 3_600_000)
+      const { rows, total } = await repo.listOutstandingReturnHomeInterviews(db, actor.agencyId, query.window, cutoff, window)
+      await recordAudit(
+        db,
+        actor,
+        rows.map((row) => ({ action: 'LIST_EPISODES' as const, subjectPersonId: row.person_id, recordType: 'missing_episode' as const, recordId: row.id })),
+      )
+      return {
+        page: window.page,
+        pageSize: window.pageSize,
+        total,
+        items: rows.map((row) => {
+          const returnedAt = row.ended_at ?? row.started_at
+          const dueBy = returnHomeInterviewDueBy(returnedAt)
+          return {
+            episodeId: row.id,
+            personId: row.person_id,
+            personName: row.person_name,
+            laCategory: row.la_category,
+            returnedAt,
+            dueBy,
+            overdue: dueBy < now,
+            offeredAt: row.offered_at,
+            accepted: row.accepted,
+          }
+        }),
       }
     },
   }

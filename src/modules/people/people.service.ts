@@ -4,6 +4,7 @@ import type { Actor } from '../access/actor.ts'
 import { can } from '../access/roles.ts'
 import { requirePersonRead, requirePersonWrite, type PersonAccessLevel } from '../access/access.service.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { recordEvent } from '../events/events.service.ts'
 import { uuidv7 } from '../../lib/ids.ts'
 import { matchableForm } from '../../lib/names.ts'
 import { londonDateOf } from '../../lib/dates.ts'
@@ -202,6 +203,7 @@ export function createPeopleService(db: Kysely<Database>) {
         await repo.replaceNames(trx, id, nameRows(id, input.names))
         await repo.replaceIdentifiers(trx, id, identifierRows(id, input.identifiers ?? [], actor.agencyId))
         await recordAudit(trx, actor, [{ action: 'CREATE_PERSON', subjectPersonId: id, recordType: 'person', recordId: id }])
+        await recordEvent(trx, { type: 'person.recorded', actor, personId: id })
         return readPerson(trx, id, 'owner')
       })
     },
@@ -240,6 +242,7 @@ export function createPeopleService(db: Kysely<Database>) {
         await recordAudit(trx, actor, [
           { action: 'UPDATE_PERSON', subjectPersonId: id, recordType: 'person', recordId: id, detail: { fields: Object.keys(input).filter((key) => key !== 'version') } },
         ])
+        await recordEvent(trx, { type: 'person.updated', actor, personId: id, payload: { fields: Object.keys(input).filter((key) => key !== 'version') } })
         return readPerson(trx, id, 'owner')
       })
     },
@@ -281,6 +284,8 @@ export function createPeopleService(db: Kysely<Database>) {
         const current = await repo.lockPerson(trx, id)
         if (!current) throw new NotFoundError('Person')
         if (current.version !== version) throw new StaleVersionError('The person record', current.version)
+        // Told before the record goes, while its readers can still be worked out.
+        await recordEvent(trx, { type: 'person.erased', actor, personId: id })
         await repo.deletePerson(trx, id)
         await recordAudit(trx, actor, [{ action: 'ERASE_PERSON', subjectPersonId: id, recordType: 'person', recordId: id }])
       })

@@ -127,7 +127,7 @@ export const NrmReferralResponse = Type.Object({
   ageAtExploitation: OneOf(AGES_AT_EXPLOITATION),
   notes: Nullable(Type.String()),
   status: OneOf(REFERRAL_STATUSES, { description: 'Where the referral stands, from its decisions in force' }),
-  reasonableGroundsDueOn: IsoDate({ description: '5 working days (Monday to Friday) after the referral; bank holidays are not counted out' }),
+  reasonableGroundsDueOn: IsoDate({ description: '5 working days after the referral: weekends and England and Wales bank holidays are not counted' }),
   reasonableGroundsOverdue: Type.Boolean({ description: 'No reasonable-grounds decision yet, and the due date has passed' }),
   decisions: Type.Array(NrmDecisionResponse),
   version: Type.Integer(),

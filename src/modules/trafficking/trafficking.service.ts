@@ -4,10 +4,12 @@ import type { Actor } from '../access/actor.ts'
 import { can } from '../access/roles.ts'
 import { PurposeRequiredError, requirePersonRead, requirePersonWrite, resolvePersonAccess, type PersonAccess } from '../access/access.service.ts'
 import { recordAudit } from '../audit/audit.service.ts'
+import { recordEvent } from '../events/events.service.ts'
 import { createAgenciesService, type Agency } from '../agencies/agencies.service.ts'
 import type { AuditEntry } from '../audit/audit.actions.ts'
 import { uuidv7 } from '../../lib/ids.ts'
 import { addDays, isIsoDate, londonDateOf } from '../../lib/dates.ts'
+import { addWorkingDays } from '../deadlines/working-days.ts'
 import { pageWindow, type Page } from '../../lib/pagination.ts'
 import { parseInput } from '../../lib/schema.ts'
 import { ForbiddenError, NotFoundError, StaleVersionError, ValidationError, type FieldError } from '../../lib/errors.ts'
@@ -92,22 +94,6 @@ function statusOnOf(status: ReferralStatus): NrmStatusOn {
 
 // DOMAIN-SOURCES.md §5.1, stage 2: the competent authority aims to decide reasonable grounds within 5 working days.
 export const REASONABLE_GROUNDS_TARGET_WORKING_DAYS = 5
-
-/**
- * The date `workingDays` working days after `isoDate`, counting Monday to Friday only.
- * Bank holidays are out of scope for now: they differ between England, Wales, Scotland and Northern
- * Ireland, and no holiday calendar is held yet, so a due date over a bank holiday is one day early.
- */
-export function addWorkingDays(isoDate: string, workingDays: number): string {
-  let date = isoDate
-  let counted = 0
-  while (counted < workingDays) {
-    date = addDays(date, 1)
-    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay()
-    if (weekday !== 0 && weekday !== 6) counted += 1
-  }
-  return date
-}
 
 /**
  * Days of recovery and reflection after a positive reasonable-grounds decision (DOMAIN-SOURCES.md §5.1,
@@ -335,6 +321,7 @@ export function createTraffickingService(db: Kysely<Database>) {
         await recordAudit(trx, actor, [
           { action: 'CREATE_NRM_REFERRAL', subjectPersonId: personId, recordType: 'nrm_referral', recordId: id, recipientAgencyId: input.competentAuthorityId },
         ])
+        await recordEvent(trx, { type: 'nrm.referral_made', actor, personId, subject: { type: 'nrm_referral', id }, payload: { competentAuthorityId: input.competentAuthorityId } })
         return readReferral(trx, id)
       })
     },
@@ -405,6 +392,13 @@ export function createTraffickingService(db: Kysely<Database>) {
             detail: { fields: Object.keys(input).filter((key) => key !== 'version') },
           },
         ])
+        await recordEvent(trx, {
+          type: 'nrm.referral_updated',
+          actor,
+          personId: current.person_id,
+          subject: { type: 'nrm_referral', id },
+          payload: { fields: Object.keys(input).filter((key) => key !== 'version') },
+        })
         return readReferral(trx, id)
       })
     },
@@ -490,6 +484,13 @@ export function createTraffickingService(db: Kysely<Database>) {
             detail: { referralId, stage: input.stage, outcome: input.outcome, reconsideration: input.reconsideration ?? false },
           },
         ])
+        await recordEvent(trx, {
+          type: 'nrm.decision_recorded',
+          actor,
+          personId: referral.person_id,
+          subject: { type: 'nrm_referral', id: referralId },
+          payload: { decisionId: id, stage: input.stage, outcome: input.outcome },
+        })
         return readReferral(trx, referralId)
       })
     },
@@ -553,6 +554,7 @@ export function createTraffickingService(db: Kysely<Database>) {
             detail: { role: input.role, guardianUserId: input.guardianUserId ?? null },
           },
         ])
+        await recordEvent(trx, { type: 'guardian.assigned', actor, personId, subject: { type: 'ictg_assignment', id }, payload: { guardianAgencyId: input.guardianAgencyId } })
         const row = await repo.findAssignment(trx, id)
         if (!row) throw new NotFoundError('Guardian assignment')
         return toAssignment(row)
@@ -590,6 +592,13 @@ export function createTraffickingService(db: Kysely<Database>) {
             detail: { fields: Object.keys(input).filter((key) => key !== 'version') },
           },
         ])
+        await recordEvent(trx, {
+          type: 'guardian.assignment_changed',
+          actor,
+          personId: current.person_id,
+          subject: { type: 'ictg_assignment', id },
+          payload: { fields: Object.keys(input).filter((key) => key !== 'version') },
+        })
         const row = await repo.findAssignment(trx, id)
         if (!row) throw new NotFoundError('Guardian assignment')
         return toAssignment(row)

@@ -2,7 +2,8 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { personBody, startTestKit, type TestAgency, type TestKit, type TestUser } from '../../../test/kit.ts'
 import { addDays, londonDateOf } from '../../lib/dates.ts'
-import { addWorkingDays, recoveryPeriodDays } from './trafficking.service.ts'
+import { recoveryPeriodDays } from './trafficking.service.ts'
+import { addWorkingDays } from '../deadlines/working-days.ts'
 
 const today = londonDateOf(new Date())
 const daysAgo = (days: number) => addDays(today, -days)
@@ -76,11 +77,12 @@ describe('trafficking: NRM referrals, decisions and guardians', () => {
 
   // ---------------------------------------------------------------- dates
 
-  test('the reasonable-grounds decision is due 5 working days after the referral, weekends not counted', () => {
+  test('the reasonable-grounds decision is due 5 working days after the referral, weekends and bank holidays not counted', () => {
     assert.equal(addWorkingDays('2026-11-23', 5), '2026-11-30') // Monday -> next Monday
     assert.equal(addWorkingDays('2026-11-27', 5), '2026-12-04') // Friday -> next Friday
     assert.equal(addWorkingDays('2026-11-28', 5), '2026-12-04') // Saturday -> Friday
     assert.equal(addWorkingDays('2026-11-29', 5), '2026-12-04') // Sunday -> Friday
+    assert.equal(addWorkingDays('2026-12-24', 5), '2027-01-05') // Christmas, Boxing Day (substitute) and New Year's Day skipped
   })
 
   test('the recovery period is 30 days from 30 January 2023 and 45 days before it', () => {

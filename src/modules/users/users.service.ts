@@ -104,6 +104,16 @@ export function createUsersService(db: Kysely<Database>, options: { sessionHours
       return actor ? { ...actor, purpose } : null
     },
 
+    /**
+     * The actor an operator command (`lantern import ... --user EMAIL`) acts as: that active user, with their
+     * agency and roles, and the purpose the command states. The machine's operator vouches for who they are.
+     */
+    async operatorActor(email: string, purpose: string): Promise<Actor> {
+      const row = await repo.findUserByEmail(db, normaliseEmail(email))
+      if (!row || !row.active) throw new NotFoundError(`An active user ${email}`)
+      return { kind: 'user', userId: row.id, tokenId: null, agencyId: row.agency_id, agencyKind: row.agency_kind as AgencyKind, roles: row.roles.filter(isRole), purpose }
+    },
+
     async me(actor: Actor): Promise<User & { agencyName: string }> {
       if (!actor.userId) throw new NotFoundError('A signed-in user')
       const row = await repo.findUserById(db, actor.userId)

@@ -1,0 +1,118 @@
+// bench/search: the encounter search index beside PostgreSQL's pg_trgm similarity query, on the same persons,
+// in one run, at each size: latency (p50, p99), the true record in the top 10 (index) and top 20 (pg_trgm),
+// index build time and memory.
+//
+//   node bench/search/run.ts [--sizes 100000,1000000] [--queries 2000] [--pg-queries 300] [--no-pg]
+//   PostgreSQL from LANTERN_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a database
+//   is created for the run and dropped after.
+import { parseArgs } from 'node:util'
+import { randomBytes } from 'node:crypto'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import pg from 'pg'
+import { generateEncounters, generateRecords } from '../../src/linkage/synthetic/generator.ts'
+import { SearchIndex } from '../../src/linkage/search-index.ts'
+import { loadPersonModel } from '../../src/linkage/models/person-model.ts'
+import { matchableForm } from '../../src/lib/names.ts'
+import type { PersonRecord } from '../../src/linkage/person-record.ts'
+
+const { values } = parseArgs({
+  options: { sizes: { type: 'string' }, queries: { type: 'string' }, 'pg-queries': { type: 'string' }, 'no-pg': { type: 'boolean' } },
+})
+const sizes = (values.sizes ?? '100000,1000000').split(',').map(Number)
+const queryCount = Number(values.queries ?? 2000)
+const pgQueryCount = Number(values['pg-queries'] ?? 300)
+const pgServer = process.env.LANTERN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
+const usedMemory = () => {
+  gc()
+  gc()
+  const memory = process.memoryUsage()
+  return memory.heapUsed + memory.arrayBuffers
+}
+const percentile = (sorted: number[], share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0
+const fullName = (record: PersonRecord) => matchableForm({ text: `${record.givenNames} ${record.familyName}`, transliteration: null })
+
+async function postgres(corpus: PersonRecord[], queries: PersonRecord[]): Promise<string> {
+  const name = `lantern_bench_search_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: pgServer })
+  try {
+    await admin.connect()
+  } catch {
+    return `PostgreSQL at ${new URL(pgServer).host} not reachable: skipped`
+  }
+  await admin.query(`CREATE DATABASE ${name}`)
+  const url = new URL(pgServer)
+  url.pathname = `/${name}`
+  const client = new pg.Client({ connectionString: url.toString() })
+  await client.connect()
+  try {
+    await client.query('CREATE EXTENSION pg_trgm')
+    await client.query('CREATE TABLE bench_person (id text PRIMARY KEY, full_name text NOT NULL, dob_earliest date, dob_latest date)')
+    for (let start = 0; start < corpus.length; start += 5000) {
+      const chunk = corpus.slice(start, start + 5000)
+      const params: (string | null)[] = []
+      const rows = chunk.map((record, k) => {
+        params.push(record.recordId, fullName(record), record.dobEarliest, record.dobLatest)
+        return `($${k * 4 + 1}, $${k * 4 + 2}, $${k * 4 + 3}, $${k * 4 + 4})`
+      })
+      await client.query(`INSERT INTO bench_person VALUES ${rows.join(',')}`, params)
+    }
+    const indexStarted = performance.now()
+    await client.query('CREATE INDEX bench_person_trgm ON bench_person USING gin (full_name gin_trgm_ops)')
+    await client.query('ANALYZE bench_person')
+    const indexSeconds = (performance.now() - indexStarted) / 1000
+    const latencies: number[] = []
+    let found = 0
+    const personOf = new Map(corpus.map((record) => [record.recordId, record.extra.person_id]))
+    for (const query of queries.slice(0, pgQueryCount)) {
+      const started = performance.now()
+      const result = await client.query<{ id: string }>(
+        'SELECT id, similarity(full_name, $1) AS score FROM bench_person WHERE full_name % $1 ORDER BY score DESC LIMIT 20',
+        [fullName(query)],
+      )
+      latencies.push(performance.now() - started)
+      if (result.rows.some((row) => personOf.get(row.id) === query.extra.person_id)) found++
+    }
+    latencies.sort((a, b) => a - b)
+    const n = Math.min(pgQueryCount, queries.length)
+    return `pg_trgm similarity: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms, true record in top 20 for ${((100 * found) / n).toFixed(1)}% (${n} queries; GIN index built in ${indexSeconds.toFixed(1)} s)`
+  } finally {
+    await client.end()
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await admin.end()
+  }
+}
+
+console.log(`bench/search on Node ${process.version}, ${new Date().toISOString()}`)
+for (const size of sizes) {
+  console.log(`\n== ${size.toLocaleString('en-GB')} persons (one record each), ${queryCount} encounter queries (targets at 1M: p50 <= 5 ms, p99 <= 25 ms, top 10 >= 99%)`)
+  const { records: corpus } = generateRecords({ persons: size, seed: 5, furtherRecordChance: 0 })
+  const queries = generateEncounters({ persons: size, seed: 5, furtherRecordChance: 0, corpus, queries: queryCount })
+  const model = loadPersonModel()
+  const before = usedMemory()
+  const started = performance.now()
+  const index = new SearchIndex(model, corpus)
+  const buildSeconds = (performance.now() - started) / 1000
+  const memory = usedMemory() - before
+  const personOf = new Map(corpus.map((record) => [record.recordId, record.extra.person_id]))
+  for (const query of queries.slice(0, 100)) index.search(query, { top: 10 })
+  const latencies: number[] = []
+  let found = 0
+  const cpuBefore = process.cpuUsage()
+  for (const query of queries) {
+    const queryStarted = performance.now()
+    const hits = index.search(query, { top: 10 })
+    latencies.push(performance.now() - queryStarted)
+    if (hits.some((hit) => personOf.get(hit.recordId) === query.extra.person_id)) found++
+  }
+  const cpu = process.cpuUsage(cpuBefore)
+  latencies.sort((a, b) => a - b)
+  console.log(
+    `index: p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms, true record in top 10 for ${((100 * found) / queries.length).toFixed(1)}%; CPU ${((cpu.user + cpu.system) / 1000 / queries.length).toFixed(2)} ms a query`,
+  )
+  console.log(`index: built in ${buildSeconds.toFixed(1)} s, ${Math.round(memory / 1e6)} MB (heap and array buffers after GC)`)
+  if (!values['no-pg']) console.log(await postgres(corpus, queries))
+}

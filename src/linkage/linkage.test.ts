@@ -1,0 +1,226 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readPersonCsv, writePersonCsv, PersonCsvError, type PersonRecord } from './person-record.ts'
+import { buildFeatureTable } from './features.ts'
+import { dateOfBirthComparison, identifiersComparison, namesComparison, personComparisons } from './comparisons.ts'
+import { generatePairs, parseBlockingRule } from './blocking.ts'
+import { Scorer, type LinkageModel } from './model.ts'
+import { modelFromSplinkJson, modelToSplinkJson, ModelFormatError } from './splink.ts'
+import { clusterPairs, runLinkage } from './link.ts'
+import { generateRecords } from './synthetic/generator.ts'
+
+function person(recordId: string, given: string, family: string, extra: Partial<PersonRecord> = {}): PersonRecord {
+  return {
+    recordId,
+    source: 'test',
+    givenNames: given,
+    familyName: family,
+    otherNames: [],
+    dateOfBirth: null,
+    dobEarliest: null,
+    dobLatest: null,
+    sex: 'U',
+    nationality: null,
+    identifiers: [],
+    extra: {},
+    ...extra,
+  }
+}
+
+const exact = (date: string) => ({ dateOfBirth: date, dobEarliest: date, dobLatest: date })
+
+test('the person CSV reads every column, keeps further columns, and writes back the same records', () => {
+  const text = [
+    'record_id,source,given_names,family_name,other_names,date_of_birth,dob_earliest,dob_latest,sex,nationality,identifiers,cluster',
+    'a1,police,Yonas,Tesfay,Jonas;Yoni,2009-03-14,,,M,ERI,home_office_reference:HO123;pnc_id:20/1234A,7',
+    'a2,la,"Nguyen, Van",An,,,2007-01-01,2007-12-31,u,vnm,,8',
+  ].join('\n')
+  const records = readPersonCsv(text)
+  assert.equal(records.length, 2)
+  assert.deepEqual(records[0]?.otherNames, ['Jonas', 'Yoni'])
+  assert.equal(records[0]?.dobEarliest, '2009-03-14')
+  assert.deepEqual(records[0]?.identifiers, [
+    { type: 'home_office_reference', value: 'HO123' },
+    { type: 'pnc_id', value: '20/1234A' },
+  ])
+  assert.equal(records[1]?.sex, 'U')
+  assert.equal(records[1]?.nationality, 'VNM')
+  assert.equal(records[1]?.extra.cluster, '8')
+  assert.deepEqual(readPersonCsv(writePersonCsv(records, ['cluster'])), records)
+})
+
+test('a bad person CSV is refused whole, naming the line and the field of every problem', () => {
+  const text = [
+    'record_id,given_names,family_name,date_of_birth,sex,nationality,identifiers',
+    'a1,Ali,Hassan,2009-02-30,M,SDN,',
+    'a1,Ali,Hassan,,X,Sudan,pnc',
+  ].join('\n')
+  assert.throws(
+    () => readPersonCsv(text, 'people.csv'),
+    (error: unknown) => {
+      assert.ok(error instanceof PersonCsvError)
+      const seen = error.problems.map((problem) => `${problem.line}:${problem.field}`)
+      assert.deepEqual(seen, ['2:date_of_birth', '3:record_id', '3:sex', '3:nationality', '3:identifiers'])
+      assert.match(error.message, /^people\.csv: 5 problem\(s\), nothing was read/)
+      return true
+    },
+  )
+})
+
+test('names compare as a set: another order, Arabic script, and a dropped father\'s name', () => {
+  const table = buildFeatureTable([
+    person('1', 'Van An', 'Nguyen'),
+    person('2', 'Nguyen Van', 'An'),
+    person('3', 'Muhammad', 'Ali'),
+    person('4', 'محمد', 'علي'),
+    person('5', 'Yonas Tesfay', 'Gebremariam'),
+    person('6', 'Yonas', 'Tesfay'),
+    person('7', 'Abdul Rahman', 'Osman'),
+    person('8', 'Abdulrahman', 'Othman'),
+    person('9', 'Sarah', 'Jones'),
+  ])
+  const names = namesComparison()
+  const level = names.bind(table).level
+  const label = (a: number, b: number) => names.levels[level(a, b)]?.label
+  assert.equal(label(0, 1), 'The same names in another order or field')
+  assert.equal(label(2, 3), 'All names match, some spelt differently (a variant, a transliteration, a slip)')
+  assert.equal(label(4, 5), "All names of one record match, the other has more (a middle name, a father's name)")
+  assert.equal(label(6, 7), 'All names match, some spelt differently (a variant, a transliteration, a slip)')
+  assert.equal(label(0, 8), 'All other comparisons')
+})
+
+test('dates of birth compare as ranges, and a shared 1 January default is its own, weaker level', () => {
+  const table = buildFeatureTable([
+    person('1', 'A', 'B', exact('2008-01-01')),
+    person('2', 'A', 'B', exact('2008-01-01')),
+    person('3', 'A', 'B', { dateOfBirth: null, dobEarliest: '2007-01-01', dobLatest: '2007-12-31' }),
+    person('4', 'A', 'B', exact('2007-03-14')),
+    person('5', 'A', 'B', exact('2007-03-14')),
+    person('6', 'A', 'B', exact('2007-03-15')),
+    person('7', 'A', 'B'),
+  ])
+  const comparison = dateOfBirthComparison()
+  const level = comparison.bind(table).level
+  assert.equal(comparison.levels[level(0, 1)]?.label, 'Same date of birth, but a default date (1 January)')
+  assert.equal(comparison.levels[level(3, 4)]?.label, 'Same date of birth')
+  assert.match(comparison.levels[level(2, 3)]?.label ?? '', /^Dates of birth consistent: a date within an assessed range/)
+  assert.match(comparison.levels[level(0, 2)]?.label ?? '', /^Dates of birth consistent within a year either side of a default date/)
+  assert.match(comparison.levels[level(3, 5)]?.label ?? '', /typing slip/)
+  assert.equal(level(0, 6), 0)
+})
+
+test('a shared identifier is found, a slip in one is its own level, and agency-local ids never count against', () => {
+  const table = buildFeatureTable([
+    person('1', 'A', 'B', { identifiers: [{ type: 'home_office_reference', value: 'HO1234567' }] }),
+    person('2', 'A', 'B', { identifiers: [{ type: 'home_office_reference', value: 'HO1234567' }] }),
+    person('3', 'A', 'B', { identifiers: [{ type: 'home_office_reference', value: 'HO1234576' }] }),
+    person('4', 'A', 'B', { identifiers: [{ type: 'force_reference', value: 'X1' }] }),
+    person('5', 'A', 'B', { identifiers: [{ type: 'force_reference', value: 'Y2' }] }),
+  ])
+  const level = identifiersComparison().bind(table).level
+  assert.equal(level(0, 1), 1)
+  assert.equal(level(0, 2), 2)
+  assert.equal(level(3, 4), 0)
+})
+
+function handModel(): LinkageModel {
+  const comparisons = personComparisons().map((definition) => ({
+    definition,
+    m: definition.levels.map((level, index) => (level.isNull ? NaN : index === definition.levels.length - 1 ? 0.05 : 0.95 / (definition.levels.length - 2))),
+    u: definition.levels.map((level, index) => (level.isNull ? NaN : index === definition.levels.length - 1 ? 0.9 : 0.1 / (definition.levels.length - 2))),
+  }))
+  return { linkType: 'dedupe_only', probabilityTwoRandomRecordsMatch: 0.001, comparisons, blockingRules: [parseBlockingRule('lantern: name_sound_pair')] }
+}
+
+test('every pair explains itself: the prior and each comparison add up to the match weight', () => {
+  const table = buildFeatureTable([
+    person('1', 'Mohammed', 'Ahmed', { ...exact('2010-05-01'), sex: 'M', nationality: 'SDN' }),
+    person('2', 'Muhammad', 'Ahmad', { ...exact('2010-05-01'), sex: 'M', nationality: 'SDN' }),
+  ])
+  const scorer = new Scorer(handModel(), table)
+  const explanation = scorer.explain(0, 1)
+  const sum = explanation.prior.weight + explanation.comparisons.reduce((total, part) => total + part.weight + part.tfAdjustment, 0)
+  assert.ok(Math.abs(sum - explanation.matchWeight) < 1e-9)
+  assert.ok(Math.abs(scorer.score(0, 1) - explanation.matchWeight) < 1e-9)
+  assert.equal(explanation.comparisons[0]?.values.left, 'Mohammed | Ahmed')
+  assert.ok(explanation.matchProbability > 0 && explanation.matchProbability < 1)
+})
+
+test("a model written as Splink JSON reads back and scores the same", () => {
+  const table = buildFeatureTable([person('1', 'Ardit', 'Hoxha', exact('2009-01-02')), person('2', 'Ardit', 'Hoxhë', exact('2009-01-02'))])
+  const model = handModel()
+  const json = JSON.parse(JSON.stringify(modelToSplinkJson(model)))
+  assert.equal(json.comparisons[0].comparison_description, 'lantern:names')
+  assert.equal(json.comparisons[0].comparison_levels[0].is_null_level, true)
+  const read = modelFromSplinkJson(json)
+  assert.ok(Math.abs(new Scorer(read, table).score(0, 1) - new Scorer(model, table).score(0, 1)) < 1e-9)
+})
+
+test('a model trained in Splink (its SQL conditions and tf settings) scores with its own m and u', () => {
+  const splink = {
+    link_type: 'dedupe_only',
+    probability_two_random_records_match: 0.01,
+    blocking_rules_to_generate_predictions: [{ blocking_rule: 'l.surname = r.surname', sql_dialect: 'duckdb' }],
+    comparisons: [
+      {
+        output_column_name: 'first_name',
+        comparison_levels: [
+          { sql_condition: '"first_name_l" IS NULL OR "first_name_r" IS NULL', label_for_charts: 'null', is_null_level: true },
+          { sql_condition: '"first_name_l" = "first_name_r"', label_for_charts: 'exact', m_probability: 0.8, u_probability: 0.01 },
+          { sql_condition: 'jaro_winkler_similarity("first_name_l", "first_name_r") >= 0.88', label_for_charts: 'jw', m_probability: 0.15, u_probability: 0.04 },
+          { sql_condition: 'ELSE', label_for_charts: 'else', m_probability: 0.05, u_probability: 0.95 },
+        ],
+      },
+      {
+        output_column_name: 'dob',
+        comparison_levels: [
+          { sql_condition: '"dob_l" IS NULL OR "dob_r" IS NULL', is_null_level: true },
+          { sql_condition: '"dob_l" = "dob_r"', m_probability: 0.9, u_probability: 0.001 },
+          { sql_condition: "ABS(date_diff('day', try_strptime(\"dob_l\", '%Y-%m-%d'), try_strptime(\"dob_r\", '%Y-%m-%d'))) <= 365", m_probability: 0.08, u_probability: 0.1 },
+          { sql_condition: 'ELSE', m_probability: 0.02, u_probability: 0.899 },
+        ],
+      },
+    ],
+  }
+  const model = modelFromSplinkJson(splink)
+  const table = buildFeatureTable([
+    person('1', 'Jon', 'Smith', exact('2001-02-03')),
+    person('2', 'John', 'Smith', exact('2001-08-03')),
+  ])
+  const explanation = new Scorer(model, table).explain(0, 1)
+  assert.equal(explanation.comparisons[0]?.label, 'jw')
+  assert.equal(explanation.comparisons[1]?.level, 2)
+  const expected = Math.log2(0.01 / 0.99) + Math.log2(0.15 / 0.04) + Math.log2(0.08 / 0.1)
+  assert.ok(Math.abs(explanation.matchWeight - expected) < 1e-9)
+  assert.throws(() => modelFromSplinkJson({ ...splink, comparisons: [{ ...splink.comparisons[0], comparison_levels: [{ sql_condition: 'dmetaphone("a_l") = 1', m_probability: 0.5, u_probability: 0.5 }, { sql_condition: 'ELSE', m_probability: 0.5, u_probability: 0.5 }] }] }), ModelFormatError)
+})
+
+test('blocking rules generate each candidate pair once, however many rules or keys find it', () => {
+  const table = buildFeatureTable([
+    person('1', 'Yonas', 'Tesfay', exact('2009-03-14')),
+    person('2', 'Yonas', 'Tesfay', exact('2009-03-14')),
+    person('3', 'Tesfay', 'Yonas', exact('2010-01-01')),
+    person('4', 'Helen', 'Berhe', exact('2009-03-14')),
+  ])
+  const seen: string[] = []
+  generatePairs(table, ['lantern: name_sound_pair', 'lantern: dob', 'lantern: name_token'].map(parseBlockingRule), (left, right, count) => {
+    for (let p = 0; p < count; p++) seen.push(`${left[p]}-${right[p]}`)
+  })
+  assert.deepEqual(seen.sort(), ['0-1', '0-2', '0-3', '1-2', '1-3'])
+})
+
+test('dedupe of generated multicultural records finds the same person across agencies, and clusters them', () => {
+  const { records } = generateRecords({ persons: 600, seed: 11 })
+  const run = runLinkage(records, null, { threshold: 0.9, uSamplePairs: 200_000 })
+  let truePairs = 0
+  for (let p = 0; p < run.pairs.count; p++) {
+    const a = records[run.pairs.left[p] as number] as PersonRecord
+    const b = records[run.pairs.right[p] as number] as PersonRecord
+    if (a.extra.person_id === b.extra.person_id) truePairs++
+  }
+  assert.ok(run.pairs.count > 100, `${run.pairs.count} pairs`)
+  assert.ok(truePairs / run.pairs.count > 0.9, `precision ${truePairs / run.pairs.count}`)
+  const clusters = clusterPairs(records.length, run.pairs)
+  const first = run.pairs.left[0] as number
+  assert.equal(clusters[first], clusters[run.pairs.right[0] as number])
+})

@@ -1,0 +1,196 @@
+// The Fellegi-Sunter model: a prior (the probability that two records drawn at random are the same
+// person), and for each comparison level the probabilities m (of seeing the level when the records match)
+// and u (when they do not). A pair's match weight is the prior's weight plus, for each comparison, log2(m/u)
+// of its level, plus a term-frequency adjustment where the level has one (Splink's formulas), so the parts
+// add up to the whole and can be drawn as a waterfall.
+import type { BoundComparison, ComparisonDefinition } from './comparisons.ts'
+import type { FeatureTable } from './features.ts'
+import type { BlockingRule } from './blocking.ts'
+import { columnText } from './features.ts'
+import type { PersonRecord } from './person-record.ts'
+
+export interface ModelComparison {
+  definition: ComparisonDefinition
+  /** m and u per level, in the order of the levels; NaN on the null level, which carries no weight. */
+  m: number[]
+  u: number[]
+}
+
+export interface LinkageModel {
+  linkType: 'dedupe_only' | 'link_only'
+  probabilityTwoRandomRecordsMatch: number
+  comparisons: ModelComparison[]
+  blockingRules: BlockingRule[]
+}
+
+/**
+ * Term frequencies need a population: in a table of a few records every value looks common. Below this many
+ * records the levels' own u is used, with no term-frequency adjustment.
+ */
+export const TF_MINIMUM_RECORDS = 1000
+
+export const weightOfProbability = (probability: number): number => Math.log2(probability / (1 - probability))
+export const probabilityOfWeight = (weight: number): number => {
+  const odds = 2 ** weight
+  return odds / (1 + odds)
+}
+
+/** Scores pairs of one feature table with one model: integer level lookups and a table of weights. */
+export class Scorer {
+  readonly model: LinkageModel
+  readonly table: FeatureTable
+  readonly bound: BoundComparison[]
+  readonly priorWeight: number
+  /** Per comparison, the index of its first level in the flattened arrays. */
+  private readonly offsets: Int32Array
+  /** log2(m/u) of every level (0 on null levels). */
+  private readonly weights: Float64Array
+  /** Term-frequency adjustment per level: its weight (0 for none), log2 of the minimum u, log2 of u on the exact level. */
+  private readonly tfWeight: Float64Array
+  private readonly tfMinimumLog: Float64Array
+  private readonly tfExactULog: Float64Array
+
+  constructor(model: LinkageModel, table: FeatureTable) {
+    this.model = model
+    this.table = table
+    this.bound = model.comparisons.map((comparison) => comparison.definition.bind(table))
+    this.priorWeight = weightOfProbability(model.probabilityTwoRandomRecordsMatch)
+    const total = model.comparisons.reduce((sum, comparison) => sum + comparison.definition.levels.length, 0)
+    this.offsets = new Int32Array(model.comparisons.length)
+    this.weights = new Float64Array(total)
+    this.tfWeight = new Float64Array(total)
+    this.tfMinimumLog = new Float64Array(total)
+    this.tfExactULog = new Float64Array(total)
+    let offset = 0
+    model.comparisons.forEach((comparison, c) => {
+      this.offsets[c] = offset
+      const levels = comparison.definition.levels
+      // Splink adjusts by u of the exact-match level on the same tf column: here, the first level with that column.
+      const exactU = (column: string): number => {
+        const index = levels.findIndex((level) => level.tf?.column === column)
+        return comparison.u[index] ?? 1
+      }
+      levels.forEach((level, k) => {
+        const m = comparison.m[k] ?? NaN
+        const u = comparison.u[k] ?? NaN
+        this.weights[offset + k] = level.isNull || !(m > 0) || !(u > 0) ? 0 : Math.log2(m / u)
+        if (level.tf && !level.isNull && table.size >= TF_MINIMUM_RECORDS) {
+          this.tfWeight[offset + k] = level.tf.weight
+          this.tfMinimumLog[offset + k] = level.tf.minimumU > 0 ? Math.log2(level.tf.minimumU) : -Infinity
+          this.tfExactULog[offset + k] = Math.log2(level.tf.baseline === 'level' ? u : exactU(level.tf.column))
+        }
+      })
+      offset += levels.length
+    })
+  }
+
+  /** The match weight of a pair. The hot loop: level lookups and additions. */
+  score(a: number, b: number): number {
+    const bound = this.bound
+    const offsets = this.offsets
+    const weights = this.weights
+    const tfWeight = this.tfWeight
+    let weight = this.priorWeight
+    for (let c = 0; c < bound.length; c++) {
+      const comparison = bound[c] as BoundComparison
+      const index = (offsets[c] as number) + comparison.level(a, b)
+      weight += weights[index] as number
+      const adjust = tfWeight[index] as number
+      // A value with no frequency (both sides blank) carries no adjustment.
+      if (adjust !== 0 && comparison.tfLog > -1e9) {
+        const tfLog = comparison.tfLog
+        const minimum = this.tfMinimumLog[index] as number
+        weight += adjust * ((this.tfExactULog[index] as number) - (tfLog > minimum ? tfLog : minimum))
+      }
+    }
+    return weight
+  }
+
+  /** The comparison levels of a pair, into `out` (one entry per comparison). */
+  levels(a: number, b: number, out: Uint8Array): void {
+    for (let c = 0; c < this.bound.length; c++) out[c] = (this.bound[c] as BoundComparison).level(a, b)
+  }
+
+  /** Why a pair scores what it does: the prior and each comparison's level and weight, adding up to the total. */
+  explain(a: number, b: number): PairExplanation {
+    const left = this.table.records[a] as PersonRecord
+    const right = this.table.records[b] as PersonRecord
+    let total = this.priorWeight
+    const comparisons = this.model.comparisons.map((comparison, c) => {
+      const bound = this.bound[c] as BoundComparison
+      const level = bound.level(a, b)
+      const index = (this.offsets[c] as number) + level
+      const definition = comparison.definition.levels[level]
+      const weight = this.weights[index] as number
+      let tfAdjustment = 0
+      const adjust = this.tfWeight[index] as number
+      if (adjust !== 0 && bound.tfLog > -1e9) {
+        const minimum = this.tfMinimumLog[index] as number
+        tfAdjustment = adjust * ((this.tfExactULog[index] as number) - (bound.tfLog > minimum ? bound.tfLog : minimum))
+      }
+      total += weight + tfAdjustment
+      return {
+        comparison: comparison.definition.name,
+        level,
+        label: definition?.label ?? '',
+        isNull: definition?.isNull === true,
+        m: definition?.isNull ? null : (comparison.m[level] ?? null),
+        u: definition?.isNull ? null : (comparison.u[level] ?? null),
+        weight,
+        tfAdjustment,
+        values: {
+          left: describeColumns(left, comparison.definition.columns),
+          right: describeColumns(right, comparison.definition.columns),
+        },
+      }
+    })
+    return {
+      recordIdLeft: left.recordId,
+      recordIdRight: right.recordId,
+      prior: { probability: this.model.probabilityTwoRandomRecordsMatch, weight: this.priorWeight },
+      comparisons,
+      matchWeight: total,
+      matchProbability: probabilityOfWeight(total),
+    }
+  }
+}
+
+export interface ComparisonExplanation {
+  comparison: string
+  level: number
+  label: string
+  isNull: boolean
+  m: number | null
+  u: number | null
+  /** log2(m/u); 0 on the null level. */
+  weight: number
+  /** The term-frequency adjustment added to the weight (0 when the level has none). */
+  tfAdjustment: number
+  values: { left: string; right: string }
+}
+
+export interface PairExplanation {
+  recordIdLeft: string
+  recordIdRight: string
+  prior: { probability: number; weight: number }
+  comparisons: ComparisonExplanation[]
+  /** prior.weight + the sum of every comparison's weight and tfAdjustment. */
+  matchWeight: number
+  matchProbability: number
+}
+
+function describeColumns(record: PersonRecord, columns: string[]): string {
+  return columns
+    .map((column) => {
+      if (column === 'identifiers') return record.identifiers.map((identifier) => `${identifier.type}:${identifier.value}`).join('; ')
+      if (column === 'date_of_birth') {
+        if (record.dateOfBirth) return record.dateOfBirth
+        if (record.dobEarliest || record.dobLatest) return `${record.dobEarliest ?? '?'} to ${record.dobLatest ?? '?'}`
+        return ''
+      }
+      if (column === 'dob_earliest' || column === 'dob_latest') return ''
+      return columnText(record, column) ?? ''
+    })
+    .filter((text) => text !== '')
+    .join(' | ')
+}

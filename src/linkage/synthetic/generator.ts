@@ -1,0 +1,400 @@
+// Synthetic records of children as the police, local authorities and the Home Office record them, with the
+// variations that make identity resolution hard for this population: names in another order (Vietnamese),
+// spelling variants of transliterated names (Mohammed, Muhammad), names written in Arabic or Ge'ez script,
+// marks kept or dropped (Nguyễn, Çela), a father's name dropped or swapped for the grandfather's
+// (Eritrean, Sudanese), nicknames (English), typing slips, and dates of birth that are a 1 January default,
+// an assessed year, a disputed claim, or missing. Every record carries the person it stands for
+// (`person_id`) and the nationality group (`group`) as further columns, for measuring.
+import { Random } from '../../lib/random.ts'
+import { addDays } from '../../lib/dates.ts'
+import type { PersonRecord } from '../person-record.ts'
+import {
+  AFGHAN,
+  AFGHAN_TAIL,
+  ALBANIAN,
+  ALBANIAN_TAIL,
+  ARABIC_TAIL,
+  BRITISH,
+  BRITISH_TAIL,
+  ERITREAN,
+  ERITREAN_TAIL,
+  SUDANESE,
+  SYRIAN,
+  VIETNAMESE,
+  VIETNAMESE_TAIL,
+  type NameItem,
+} from './names.ts'
+
+export const GROUPS = ['GBR', 'ALB', 'VNM', 'ERI', 'SDN', 'AFG', 'SYR'] as const
+export type Group = (typeof GROUPS)[number]
+
+/** Shares of the groups among children referred as potential victims of trafficking (DOMAIN-SOURCES 6.3, rounded). */
+const GROUP_WEIGHTS: [Group, number][] = [
+  ['GBR', 45],
+  ['ALB', 13],
+  ['VNM', 12],
+  ['ERI', 10],
+  ['SDN', 8],
+  ['AFG', 7],
+  ['SYR', 5],
+]
+
+// Each pool: the common names, then the long tail.
+const POOLS = {
+  GBR: { male: [...BRITISH.male, ...BRITISH_TAIL.male], female: [...BRITISH.female, ...BRITISH_TAIL.female], family: [...BRITISH.family, ...BRITISH_TAIL.family] },
+  ALB: { male: [...ALBANIAN.male, ...ALBANIAN_TAIL.male], female: [...ALBANIAN.female, ...ALBANIAN_TAIL.female], family: [...ALBANIAN.family, ...ALBANIAN_TAIL.family] },
+  VNM: {
+    male: [...VIETNAMESE.male, ...VIETNAMESE_TAIL.male],
+    female: [...VIETNAMESE.female, ...VIETNAMESE_TAIL.female],
+    middleMale: [...VIETNAMESE.middleMale, ...VIETNAMESE_TAIL.middle],
+    middleFemale: [...VIETNAMESE.middleFemale, ...VIETNAMESE_TAIL.middle],
+  },
+  ERI: {
+    male: [...ERITREAN.male, ...ERITREAN_TAIL.male],
+    female: [...ERITREAN.female, ...ERITREAN_TAIL.female],
+    fathers: [...ERITREAN.fathers, ...ERITREAN_TAIL.fathers, ...ERITREAN.male, ...ERITREAN_TAIL.male],
+  },
+  SDN: { male: [...SUDANESE.male, ...ARABIC_TAIL.male], female: [...SUDANESE.female, ...ARABIC_TAIL.female] },
+  AFG: { male: [...AFGHAN.male, ...AFGHAN_TAIL.male], female: [...AFGHAN.female, ...AFGHAN_TAIL.female], family: [...AFGHAN.family, ...AFGHAN_TAIL.family] },
+  SYR: { male: [...SYRIAN.male, ...ARABIC_TAIL.male], female: [...SYRIAN.female, ...ARABIC_TAIL.female], family: [...SYRIAN.family, ...ARABIC_TAIL.family] },
+}
+
+interface TruePerson {
+  id: string
+  group: Group
+  sex: 'M' | 'F'
+  dateOfBirth: string
+  /** Name parts by role; which the records use, and how, depends on the group. */
+  given: NameItem[]
+  family: NameItem[]
+  father: NameItem | null
+  grandfather: NameItem | null
+  homeOfficeReference: string | null
+  pncId: string | null
+}
+
+export interface GeneratorOptions {
+  persons: number
+  seed?: number
+  /** Records per person: the chance of each further record after the first. Default 0.5. */
+  furtherRecordChance?: number
+  maxRecordsPerPerson?: number
+  /** The day ages are counted to (children are 10 to 17 on it). */
+  today?: string
+}
+
+function pickWeighted(random: Random, items: NameItem[]): NameItem {
+  return random.weighted(items.map((entry) => [entry, entry.weight ?? 1] as const))
+}
+
+function pickOther(random: Random, items: NameItem[], not: NameItem | null): NameItem {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const chosen = pickWeighted(random, items)
+    if (chosen !== not) return chosen
+  }
+  return pickWeighted(random, items)
+}
+
+function newPerson(random: Random, id: string, today: string): TruePerson {
+  const group = random.weighted(GROUP_WEIGHTS)
+  // Referred children are mostly boys (about 78%, DOMAIN-SOURCES 6.3); British children less so.
+  const sex: 'M' | 'F' = random.chance(group === 'GBR' ? 0.6 : 0.8) ? 'M' : 'F'
+  const ageDays = random.int(10 * 365, 18 * 365 - 1)
+  const dateOfBirth = addDays(today, -ageDays)
+  const male = sex === 'M'
+  let given: NameItem[] = []
+  let family: NameItem[] = []
+  let father: NameItem | null = null
+  let grandfather: NameItem | null = null
+  switch (group) {
+    case 'GBR': {
+      const pool = male ? POOLS.GBR.male : POOLS.GBR.female
+      const first = pickWeighted(random, pool)
+      given = random.chance(0.45) ? [first, pickOther(random, pool, first)] : [first]
+      family = random.chance(0.05) ? [pickWeighted(random, POOLS.GBR.family), pickWeighted(random, POOLS.GBR.family)] : [pickWeighted(random, POOLS.GBR.family)]
+      break
+    }
+    case 'ALB':
+      given = [pickWeighted(random, male ? POOLS.ALB.male : POOLS.ALB.female)]
+      family = [pickWeighted(random, POOLS.ALB.family)]
+      break
+    case 'VNM':
+      family = [pickWeighted(random, VIETNAMESE.family)]
+      given = [pickWeighted(random, male ? POOLS.VNM.middleMale : POOLS.VNM.middleFemale), pickWeighted(random, male ? POOLS.VNM.male : POOLS.VNM.female)]
+      break
+    case 'ERI':
+      given = [pickWeighted(random, male ? POOLS.ERI.male : POOLS.ERI.female)]
+      father = pickWeighted(random, POOLS.ERI.fathers)
+      grandfather = pickOther(random, POOLS.ERI.fathers, father)
+      break
+    case 'SDN':
+      given = [pickWeighted(random, male ? POOLS.SDN.male : POOLS.SDN.female)]
+      father = pickWeighted(random, POOLS.SDN.male)
+      grandfather = pickOther(random, POOLS.SDN.male, father)
+      break
+    case 'AFG': {
+      const first = pickWeighted(random, male ? POOLS.AFG.male : POOLS.AFG.female)
+      // Many Afghan boys carry "Mohammad" before the name they use.
+      given = male && random.chance(0.3) && first.spellings[0] !== 'Mohammad' ? [AFGHAN.male[0] as NameItem, first] : [first]
+      family = [pickWeighted(random, POOLS.AFG.family)]
+      father = pickWeighted(random, POOLS.AFG.male)
+      break
+    }
+    case 'SYR':
+      given = [pickWeighted(random, male ? POOLS.SYR.male : POOLS.SYR.female)]
+      family = [pickWeighted(random, POOLS.SYR.family)]
+      break
+  }
+  return {
+    id,
+    group,
+    sex,
+    dateOfBirth,
+    given,
+    family,
+    father,
+    grandfather,
+    homeOfficeReference: group === 'GBR' ? null : `HO${String(random.int(1_000_000, 9_999_999))}`,
+    pncId: random.chance(0.3) ? `${random.int(10, 26)}/${random.int(100000, 999999)}${String.fromCharCode(65 + random.int(0, 25))}` : null,
+  }
+}
+
+const KEYBOARD = 'abcdefghijklmnopqrstuvwxyz'
+
+/** One typing slip: a letter dropped, doubled, swapped with its neighbour, or replaced. */
+function typo(random: Random, text: string): string {
+  if (text.length < 3) return text
+  const position = random.int(1, text.length - 2)
+  switch (random.int(0, 3)) {
+    case 0:
+      return text.slice(0, position) + text.slice(position + 1)
+    case 1:
+      return text.slice(0, position) + text[position] + text.slice(position)
+    case 2:
+      return text.slice(0, position) + (text[position + 1] ?? '') + (text[position] ?? '') + text.slice(position + 2)
+    default:
+      return text.slice(0, position) + random.pick([...KEYBOARD]) + text.slice(position + 1)
+  }
+}
+
+/** How one record writes one name: a spelling, sometimes the script form, sometimes a slip. */
+function spell(random: Random, name: NameItem, options: { variantChance: number; scriptChance: number; typoChance: number }): string {
+  if (name.script && random.chance(options.scriptChance)) return name.script
+  let text = name.spellings[0] as string
+  if (name.spellings.length > 1 && random.chance(options.variantChance)) text = random.pick(name.spellings.slice(1))
+  if (random.chance(options.typoChance)) text = typo(random, text)
+  return text
+}
+
+const foldMarks = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd')
+
+function dateTypo(random: Random, date: string): string {
+  const [year, month, day] = date.split('-') as [string, string, string]
+  if (Number(day) <= 12 && random.chance(0.5)) return `${year}-${day}-${month}`
+  const digits = [...`${year}${month}${day}`]
+  const position = random.int(2, 7)
+  digits[position] = String((Number(digits[position]) + random.int(1, 8)) % 10)
+  const text = digits.join('')
+  const candidate = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`
+  return Number.isNaN(Date.parse(`${candidate}T00:00:00Z`)) || new Date(`${candidate}T00:00:00Z`).toISOString().slice(0, 10) !== candidate ? date : candidate
+}
+
+const SOURCES = ['police', 'local_authority', 'home_office']
+
+/**
+ * How a record's date of birth is known. A British child has a birth certificate and school records; a child
+ * who arrived alone often has no document: a date they state (often disputed: younger by one to three years),
+ * an age assessment (a year or two), or the 1 January default of an assessed year.
+ */
+export const DOB_MIX = {
+  british: { exact: 0.97, default: 0.01, assessed: 0.005, disputed: 0.005 },
+  arrived: { exact: 0.4, default: 0.25, assessed: 0.2, disputed: 0.1 },
+}
+/** A child who arrived from abroad has a Home Office reference; each agency's record carries it this often. */
+export const HOME_OFFICE_REFERENCE_SHARE = 0.6
+
+function renderRecord(random: Random, person: TruePerson, recordId: string, today: string): PersonRecord {
+  const foreign = person.group !== 'GBR'
+  // Some records write every name in the script of the child's language (an interpreter's note, a document).
+  const inScript = (person.group === 'ERI' || person.group === 'SDN' || person.group === 'AFG' || person.group === 'SYR') && random.chance(0.08)
+  const spelling = { variantChance: foreign ? 0.35 : 0.12, scriptChance: inScript ? 1 : 0, typoChance: inScript ? 0 : 0.04 }
+  const written = (name: NameItem) => spell(random, name, spelling)
+  let given: string[] = []
+  let family: string[] = []
+  const other: string[] = []
+  switch (person.group) {
+    case 'GBR': {
+      const first = person.given[0] as NameItem
+      // A short form (Bill for William) is a variant spelling of the pool's item.
+      given = [written(first)]
+      if (person.given[1] && random.chance(0.5)) given.push(written(person.given[1]))
+      family = person.family.length > 1 && random.chance(0.5) ? [written(person.family[0] as NameItem)] : person.family.map(written)
+      if (family.length === 2) family = [family.join('-')]
+      break
+    }
+    case 'ALB': {
+      given = person.given.map(written)
+      const item = person.family[0] as NameItem
+      // Albanian letters: Çela with its cedilla, or Cela, or Chela.
+      family = [item.script && random.chance(0.3) ? item.script : written(item)]
+      break
+    }
+    case 'VNM': {
+      const familyName = person.family[0] as NameItem
+      const middle = person.given[0] as NameItem
+      const personal = person.given[1] as NameItem
+      const marks = random.chance(0.25)
+      const v = (name: NameItem) => (marks ? (name.script ?? written(name)) : foldMarks(written(name)))
+      const order = random.next()
+      if (order < 0.45) {
+        given = [v(middle), v(personal)]
+        family = [v(familyName)]
+      } else if (order < 0.65) {
+        given = [v(personal)]
+        family = [v(familyName)]
+        if (random.chance(0.5)) other.push(`${v(familyName)} ${v(middle)} ${v(personal)}`)
+      } else if (order < 0.9) {
+        // Written in Vietnamese order into the English fields: family name first.
+        given = [v(familyName), v(middle)]
+        family = [v(personal)]
+      } else {
+        given = [v(personal)]
+        family = [v(familyName), v(middle)]
+      }
+      break
+    }
+    case 'ERI':
+    case 'SDN': {
+      const own = person.given[0] as NameItem
+      const father = person.father as NameItem
+      const grandfather = person.grandfather as NameItem
+      const form = random.next()
+      if (form < 0.6) {
+        given = [written(own)]
+        family = [written(father)]
+      } else if (form < 0.75) {
+        // The father's name dropped; the grandfather's recorded as the family name.
+        given = [written(own)]
+        family = [written(grandfather)]
+      } else if (form < 0.92) {
+        given = [written(own), written(father)]
+        family = [written(grandfather)]
+      } else {
+        given = [written(own)]
+        family = [written(father), written(grandfather)]
+      }
+      break
+    }
+    case 'AFG': {
+      const names = person.given.length > 1 && random.chance(0.35) ? [person.given[1] as NameItem] : person.given
+      given = names.map(written)
+      const form = random.next()
+      if (form < 0.6) family = [written(person.family[0] as NameItem)]
+      else if (form < 0.8) family = [written(person.father as NameItem)]
+      else family = []
+      break
+    }
+    case 'SYR':
+      given = person.given.map(written)
+      family = person.family.map(written)
+      break
+  }
+
+  // Date of birth: stated and documented (exact), a 1 January default, an assessed range, a disputed claim, or none.
+  let dateOfBirth: string | null = person.dateOfBirth
+  let dobEarliest: string | null = null
+  let dobLatest: string | null = null
+  const mix = foreign ? DOB_MIX.arrived : DOB_MIX.british
+  const roll = random.next()
+  const year = Number(person.dateOfBirth.slice(0, 4))
+  if (roll < mix.exact) {
+    if (random.chance(0.03)) dateOfBirth = dateTypo(random, person.dateOfBirth)
+  } else if (roll < mix.exact + mix.default) {
+    dateOfBirth = `${year + random.int(-1, 1)}-01-01`
+  } else if (roll < mix.exact + mix.default + mix.assessed) {
+    // An age assessment: a year, or a two-year span, around the true year.
+    const from = year + random.int(-1, 0)
+    const to = random.chance(0.5) ? from : from + 1
+    dateOfBirth = null
+    dobEarliest = `${from}-01-01`
+    dobLatest = `${to}-12-31`
+    if (dobLatest > today) dobLatest = today
+  } else if (roll < mix.exact + mix.default + mix.assessed + mix.disputed) {
+    // A claimed date: younger by one to three years.
+    dateOfBirth = addDays(person.dateOfBirth, random.int(365, 3 * 365))
+    if (dateOfBirth > today) dateOfBirth = person.dateOfBirth
+  } else dateOfBirth = null
+
+  const identifiers: { type: string; value: string }[] = []
+  if (person.homeOfficeReference && random.chance(HOME_OFFICE_REFERENCE_SHARE)) identifiers.push({ type: 'home_office_reference', value: random.chance(0.02) ? typo(random, person.homeOfficeReference) : person.homeOfficeReference })
+  if (person.pncId && random.chance(0.3)) identifiers.push({ type: 'pnc_id', value: person.pncId })
+
+  return {
+    recordId,
+    source: random.pick(SOURCES),
+    givenNames: given.join(' '),
+    familyName: family.join(' '),
+    otherNames: other,
+    dateOfBirth,
+    dobEarliest: dateOfBirth ?? dobEarliest,
+    dobLatest: dateOfBirth ?? dobLatest,
+    sex: random.chance(0.03) ? 'U' : person.sex,
+    nationality: random.chance(0.1) ? null : person.group,
+    identifiers,
+    extra: { person_id: person.id, group: person.group },
+  }
+}
+
+export interface Generated {
+  records: PersonRecord[]
+  persons: number
+}
+
+/** Persons and their records (each person one or more records, from different agencies). */
+export function generateRecords(options: GeneratorOptions): Generated {
+  const random = new Random(options.seed ?? 20261121)
+  const today = options.today ?? '2026-11-21'
+  const further = options.furtherRecordChance ?? 0.5
+  const maxRecords = options.maxRecordsPerPerson ?? 4
+  const records: PersonRecord[] = []
+  for (let p = 0; p < options.persons; p++) {
+    const person = newPerson(random, `p${p + 1}`, today)
+    let count = 1
+    while (count < maxRecords && random.chance(further)) count++
+    for (let k = 0; k < count; k++) records.push(renderRecord(random, person, `r${records.length + 1}`, today))
+  }
+  // Shuffle, so a file's order says nothing about who is who.
+  for (let i = records.length - 1; i > 0; i--) {
+    const j = random.int(0, i)
+    const swap = records[i] as PersonRecord
+    records[i] = records[j] as PersonRecord
+    records[j] = swap
+  }
+  return { records, persons: options.persons }
+}
+
+/** One new record of each chosen person, as an officer would write it on meeting them: for search queries. */
+export function generateEncounters(options: GeneratorOptions & { corpus: PersonRecord[]; queries: number }): PersonRecord[] {
+  // Re-create the persons from the same seed, then render a further record for a sample of them.
+  const random = new Random(options.seed ?? 20261121)
+  const today = options.today ?? '2026-11-21'
+  const further = options.furtherRecordChance ?? 0.5
+  const maxRecords = options.maxRecordsPerPerson ?? 4
+  const persons: TruePerson[] = []
+  for (let p = 0; p < options.persons; p++) {
+    const person = newPerson(random, `p${p + 1}`, today)
+    persons.push(person)
+    let count = 1
+    while (count < maxRecords && random.chance(further)) count++
+    for (let k = 0; k < count; k++) renderRecord(random, person, 'x', today)
+  }
+  const inCorpus = new Set(options.corpus.map((record) => record.extra.person_id))
+  const candidates = persons.filter((person) => inCorpus.has(person.id))
+  const pick = new Random((options.seed ?? 20261121) + 7)
+  const queries: PersonRecord[] = []
+  for (let q = 0; q < options.queries && candidates.length > 0; q++) {
+    const person = candidates[pick.int(0, candidates.length - 1)] as TruePerson
+    queries.push(renderRecord(pick, person, `q${q + 1}`, today))
+  }
+  return queries
+}

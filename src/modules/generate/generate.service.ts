@@ -1,0 +1,210 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/database.ts'
+import type { Engine } from '../../db/open.ts'
+import { recordOperatorAudit } from '../audit/audit.service.ts'
+import { uuidv7 } from '../../lib/ids.ts'
+import { FIRST_YEAR, LAST_YEAR, targetsFor } from './calibration.ts'
+import { england } from './country.ts'
+import {
+  expectedLookedAfterIncidents,
+  foldedNamesOfPools,
+  generateAuthority,
+  generateForce,
+  IdSource,
+  missingWeights,
+  type AgencyIds,
+  type GenerateOptions,
+  type ModelContext,
+} from './generate.model.ts'
+import { GENERATED_TABLES, batchedInsertSink, postgresCopySink, type GeneratedTable, type Sink } from './generate.sink.ts'
+import * as repo from './generate.repository.ts'
+
+export class GenerateOptionsError extends Error {}
+
+/** Reads `--scale`, `--years` and `--seed` as the CLI gives them; a bad one is named. */
+export function parseGenerateOptions(raw: { scale?: string; years?: string; seed?: string }): GenerateOptions {
+  const scale = raw.scale === undefined ? 1 : Number(raw.scale)
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 2) throw new GenerateOptionsError(`--scale must be a number above 0 and at most 2 (a fraction of the country), not "${raw.scale}"`)
+  const years = (raw.years ?? `${FIRST_YEAR}-${LAST_YEAR}`).match(/^(\d{4})(?:-(\d{4}))?$/)
+  const firstYear = Number(years?.[1])
+  const lastYear = Number(years?.[2] ?? years?.[1])
+  if (!years || firstYear < FIRST_YEAR || lastYear > LAST_YEAR || firstYear > lastYear)
+    throw new GenerateOptionsError(`--years must be years ending 31 March between ${FIRST_YEAR} and ${LAST_YEAR}, like 2006-2025 or 2012, not "${raw.years}"`)
+  const seed = raw.seed === undefined ? 20061 : Number(raw.seed)
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new GenerateOptionsError(`--seed must be a whole number from 0 to 4294967295, not "${raw.seed}"`)
+  return { scale, firstYear, lastYear, seed }
+}
+
+export interface GenerateProgress {
+  done: number
+  total: number
+  stage: 'authorities' | 'forces' | 'indexes'
+  rows: number
+}
+
+export interface GenerateResult {
+  runId: string
+  counts: Record<GeneratedTable, number>
+  seconds: { generateAndLoad: number; indexes: number; total: number }
+}
+
+const DEFINITION_CONCURRENCY = 2
+
+async function agencyIds(db: Kysely<Database>): Promise<AgencyIds> {
+  const byCode = await repo.agencyIdsByCode(db)
+  const idOf = (code: string) => {
+    const id = byCode.get(code)
+    if (!id) throw new Error(`Reference agency ${code} is missing: run lantern migrate first`)
+    return id
+  }
+  return { idOf, singleCompetentAuthority: idOf('SCA'), immigrationCompetentAuthority: idOf('IECA'), guardianService: idOf('ICTG') }
+}
+
+async function runLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next]
+        next += 1
+        if (item !== undefined) await work(item)
+      }
+    }),
+  )
+}
+
+/**
+ * Generates a synthetic England (docs/adr/0013) and writes it straight into the register's tables: COPY on
+ * PostgreSQL (secondary indexes and foreign keys dropped for the load and rebuilt once after), batched inserts in
+ * one transaction on PGlite. One audit event records the run. For demos, tests and benchmarks only.
+ */
+export async function generateNationalData(
+  db: Kysely<Database>,
+  target: { engine: Engine; postgresUrl?: string },
+  options: GenerateOptions,
+  onProgress?: (progress: GenerateProgress) => void,
+): Promise<GenerateResult> {
+  const started = performance.now()
+  const country = england()
+  const agencies = await agencyIds(db)
+  const phonetic = await repo.phoneticKeys(db, foldedNamesOfPools())
+  for (let year = options.firstYear; year <= options.lastYear; year += 1) targetsFor(year)
+
+  // First pass: how likely an ordinary child is to go missing each year, so the total meets the published count.
+  const base = { options, country, agencies, phonetic }
+  const sums = new Map<number, { weight: number; fixed: number }>()
+  for (const la of country.authorities) {
+    for (const [year, entry] of missingWeights(base, la)) {
+      const total = sums.get(year) ?? { weight: 0, fixed: 0 }
+      total.weight += entry.weight
+      total.fixed += entry.fixed
+      sums.set(year, total)
+    }
+  }
+  const missingScale = new Map<number, number>()
+  for (const [year, { weight, fixed }] of sums) {
+    missingScale.set(year, weight > 0 ? Math.max(0, targetsFor(year).childrenMissing * options.scale - fixed) / weight : 0)
+  }
+
+  const runId = uuidv7()
+  const units = country.authorities.length + country.forces.length
+  let rows = 0
+  const count = (counts: Record<GeneratedTable, number>) => GENERATED_TABLES.reduce((sum, table) => sum + counts[table], 0)
+
+  const run = async (sink: Sink) => {
+    const ctx: ModelContext = { ...base, sink, missingScale, ids: new IdSource() }
+    let done = 0
+    for (const la of country.authorities) {
+      generateAuthority(ctx, la)
+      await sink.flush()
+      done += 1
+      rows = sink.rowCount()
+      onProgress?.({ done, total: units, stage: 'authorities', rows })
+    }
+    const expected = expectedLookedAfterIncidents(options)
+    for (const force of country.forces) {
+      generateForce(ctx, force, expected)
+      await sink.flush()
+      done += 1
+      rows = sink.rowCount()
+      onProgress?.({ done, total: units, stage: 'forces', rows })
+    }
+    return sink.finish()
+  }
+
+  let counts: Record<GeneratedTable, number>
+  let loaded = performance.now()
+  if (target.engine === 'postgres') {
+    if (!target.postgresUrl) throw new Error('A PostgreSQL URL is needed to COPY')
+    await restoreInterrupted(db)
+    const dropped = await repo.loadDefinitions(db, GENERATED_TABLES)
+    await repo.insertRun(db, runId, { ...options }, dropped)
+    for (const definition of [...dropped].reverse()) await repo.dropDefinition(db, definition)
+    const sink = await postgresCopySink(target.postgresUrl)
+    try {
+      counts = await run(sink)
+    } catch (error) {
+      await sink.abort(error)
+      throw error
+    } finally {
+      loaded = performance.now()
+      // Indexes and foreign keys come back whatever happened; the run row keeps them until they have.
+      let restored = 0
+      const remaining = [...dropped]
+      // Keys first (foreign keys need them), then indexes, then foreign keys, two at a time.
+      for (const kind of ['key', 'index', 'constraint'] as const) {
+        await runLimited(
+          dropped.filter((definition) => definition.kind === kind),
+          DEFINITION_CONCURRENCY,
+          async (definition) => {
+            await repo.restoreDefinition(db, definition)
+            remaining.splice(remaining.indexOf(definition), 1)
+            await repo.setRunDropped(db, runId, remaining)
+            restored += 1
+            onProgress?.({ done: restored, total: dropped.length, stage: 'indexes', rows })
+          },
+        )
+      }
+    }
+    await repo.analyze(db, GENERATED_TABLES)
+  } else {
+    counts = await db.transaction().execute(async (trx) => {
+      await repo.insertRun(trx, runId, { ...options }, [])
+      return run(batchedInsertSink(trx))
+    })
+    loaded = performance.now()
+  }
+
+  await db.transaction().execute(async (trx) => {
+    await repo.finishRun(trx, runId, counts)
+    await recordOperatorAudit(trx, 'lantern generate: synthetic national data for demonstration, testing and benchmarks', [
+      {
+        action: 'GENERATE_SYNTHETIC_DATA',
+        subjectPersonId: null,
+        recordType: 'generation_run',
+        recordId: runId,
+        detail: { scale: options.scale, firstYear: options.firstYear, lastYear: options.lastYear, seed: options.seed, rows: count(counts) },
+      },
+    ])
+  })
+  const finished = performance.now()
+  return {
+    runId,
+    counts,
+    seconds: {
+      generateAndLoad: (loaded - started) / 1000,
+      indexes: (finished - loaded) / 1000,
+      total: (finished - started) / 1000,
+    },
+  }
+}
+
+/** Puts back indexes and foreign keys an interrupted bulk load dropped. */
+async function restoreInterrupted(db: Kysely<Database>): Promise<void> {
+  for (const run of await repo.unrestoredDefinitions(db)) {
+    for (const kind of ['key', 'index', 'constraint'] as const) {
+      for (const definition of run.dropped.filter((entry) => entry.kind === kind)) await repo.restoreDefinition(db, definition)
+    }
+    await repo.setRunDropped(db, run.id, [])
+  }
+}

@@ -1,0 +1,179 @@
+import { test, describe, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { sql } from 'kysely'
+import { startTestKit, type TestKit } from '../../../test/kit.ts'
+import { loadReferenceAgencies } from '../agencies/agencies.service.ts'
+import { england } from './country.ts'
+import { targetsFor } from './calibration.ts'
+import { IdSource, foldedNamesOfPools, generateAuthority, missingWeights, type GenerateOptions, type ModelContext } from './generate.model.ts'
+import { GENERATED_TABLES, type GeneratedTable, type Sink } from './generate.sink.ts'
+import { GenerateOptionsError, generateNationalData, parseGenerateOptions } from './generate.service.ts'
+
+/** Runs the model without a database, keeping every row. */
+function generateInMemory(options: GenerateOptions, authorities = england().authorities) {
+  const rows = new Map<GeneratedTable, Record<string, unknown>[]>(GENERATED_TABLES.map((table) => [table, []]))
+  const sink: Sink = {
+    add: (table, row) => void rows.get(table)?.push(row as Record<string, unknown>),
+    flush: async () => {},
+    finish: async () => Object.fromEntries(GENERATED_TABLES.map((table) => [table, rows.get(table)?.length ?? 0])) as Record<GeneratedTable, number>,
+    rowCount: () => 0,
+    abort: async () => {},
+  }
+  const country = england()
+  const base = { options, country, agencies: { idOf: (code: string) => `agency:${code}`, singleCompetentAuthority: 'agency:SCA', immigrationCompetentAuthority: 'agency:IECA', guardianService: 'agency:ICTG' }, phonetic: new Map(foldedNamesOfPools().map((text) => [text, text.toUpperCase()])) }
+  const sums = new Map<number, { weight: number; fixed: number }>()
+  for (const la of country.authorities) {
+    for (const [year, entry] of missingWeights(base, la)) {
+      const total = sums.get(year) ?? { weight: 0, fixed: 0 }
+      total.weight += entry.weight
+      total.fixed += entry.fixed
+      sums.set(year, total)
+    }
+  }
+  const missingScale = new Map([...sums].map(([year, { weight, fixed }]) => [year, Math.max(0, targetsFor(year).childrenMissing * options.scale - fixed) / weight]))
+  const ctx: ModelContext = { ...base, sink, missingScale, ids: new IdSource() }
+  for (const la of authorities) generateAuthority(ctx, la)
+  return { rows, ctx }
+}
+
+const financialYear = (date: Date) => (date.getUTCMonth() >= 3 ? date.getUTCFullYear() + 1 : date.getUTCFullYear())
+
+describe('generate: the synthetic country', () => {
+  test('every active English authority is in one police force area, and every English force covers one', () => {
+    const country = england()
+    assert.equal(country.authorities.length, 153)
+    for (const la of country.authorities) assert.match(la.forceCode, /^E23/, `${la.code} has a force`)
+    assert.equal(country.forces.length, 39)
+    for (const force of country.forces) assert.ok(force.authorities.length > 0, `${force.code} covers an authority`)
+    assert.equal(country.byCode.get('E10000016')?.forceCode, 'E23000032', 'Kent is in the Kent Police area')
+    assert.equal(country.byCode.get('E09000008')?.forceCode, 'E23000001', 'Croydon is in the Metropolitan Police area')
+  })
+
+  test('options: bad values are refused, naming the option', () => {
+    assert.deepEqual(parseGenerateOptions({}), { scale: 1, firstYear: 2006, lastYear: 2025, seed: 20061 })
+    assert.deepEqual(parseGenerateOptions({ scale: '0.1', years: '2010-2012', seed: '7' }), { scale: 0.1, firstYear: 2010, lastYear: 2012, seed: 7 })
+    assert.deepEqual(parseGenerateOptions({ years: '2012' }).firstYear, 2012)
+    assert.throws(() => parseGenerateOptions({ scale: '0' }), (error: Error) => error instanceof GenerateOptionsError && /--scale/.test(error.message))
+    assert.throws(() => parseGenerateOptions({ scale: 'lots' }), /--scale/)
+    assert.throws(() => parseGenerateOptions({ years: '2005-2010' }), /--years/)
+    assert.throws(() => parseGenerateOptions({ years: '2012-2010' }), /--years/)
+    assert.throws(() => parseGenerateOptions({ seed: '1.5' }), /--seed/)
+  })
+
+  test('ids are unique UUIDv7s, even for records stamped with the same moment', () => {
+    const ids = new IdSource()
+    const random = { next: () => 0.5 } as unknown as Parameters<IdSource['at']>[1]
+    const made = Array.from({ length: 5000 }, () => ids.at(Date.UTC(2012, 3, 1), random))
+    assert.equal(new Set(made).size, made.length)
+    for (const id of made.slice(0, 3)) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    assert.ok(made[0]?.startsWith(Date.UTC(2012, 3, 1).toString(16).padStart(12, '0').slice(0, 8)))
+  })
+
+  test('the same options give the same records, and another seed different ones', () => {
+    const kent = england().authorities.filter((la) => la.code === 'E10000016')
+    const digest = (seed: number) => {
+      const { rows } = generateInMemory({ scale: 0.05, firstYear: 2014, lastYear: 2016, seed }, kent)
+      const hash = createHash('sha256')
+      for (const table of GENERATED_TABLES) for (const row of rows.get(table) ?? []) hash.update(JSON.stringify(row))
+      return hash.digest('hex')
+    }
+    assert.equal(digest(11), digest(11))
+    assert.notEqual(digest(11), digest(12))
+  })
+
+  test('calibrated: children missing a year near the published count; trafficked children go missing far more often', () => {
+    const options = { scale: 0.1, firstYear: 2017, lastYear: 2018, seed: 3 }
+    const { rows } = generateInMemory(options)
+    const children = new Map<number, Set<unknown>>()
+    const episodes = new Map<number, number>()
+    for (const episode of rows.get('missing_episode') ?? []) {
+      if (episode.recorded_by !== 'local_authority' || episode.la_category !== 'M') continue
+      const year = financialYear(episode.started_at as Date)
+      if (!children.has(year)) children.set(year, new Set())
+      children.get(year)?.add(episode.person_id)
+      episodes.set(year, (episodes.get(year) ?? 0) + 1)
+    }
+    const target = targetsFor(2018)
+    const missing2018 = children.get(2018)?.size ?? 0
+    // DfE 2018: 11,530 children, 6.1 episodes each (DOMAIN-SOURCES.md §6.1).
+    assert.ok(Math.abs(missing2018 - target.childrenMissing * 0.1) < target.childrenMissing * 0.1 * 0.12, `${missing2018} children missing in 2018 at scale 0.1`)
+    const perChild = (episodes.get(2018) ?? 0) / missing2018
+    assert.ok(perChild > 4.5 && perChild < 7.5, `${perChild} episodes per missing child`)
+
+    // Trafficked children in care: 24-31% go missing in a year (ECPAT); every child about 11%.
+    const people = new Map((rows.get('person') ?? []).map((person) => [person.id, person]))
+    const lookedAfter = new Set((rows.get('care_episode') ?? []).filter((c) => (c.started_on as string) <= '2018-03-31' && ((c.ended_on as string | null) ?? '9999') >= '2017-04-01').map((c) => c.person_id))
+    const trafficked = [...lookedAfter].filter((id) => people.get(id)?.suspected_trafficking === true)
+    const traffickedMissing = trafficked.filter((id) => children.get(2018)?.has(id)).length
+    const share = traffickedMissing / trafficked.length
+    assert.ok(share > 0.15 && share < 0.45, `${share} of trafficked children in care went missing`)
+    assert.ok(missing2018 / lookedAfter.size < 0.15, 'ordinary children go missing far less often')
+  })
+
+  test('the narrower 2006-2012 series: children missing more than 24 hours near the published 890 to 1,510', () => {
+    const { rows } = generateInMemory({ scale: 0.12, firstYear: 2011, lastYear: 2012, seed: 5 })
+    const over24 = new Map<number, Set<unknown>>()
+    for (const episode of rows.get('missing_episode') ?? []) {
+      if (episode.recorded_by !== 'local_authority' || episode.la_category !== 'M') continue
+      const start = (episode.started_at as Date).getTime()
+      const end = (episode.ended_at as Date | null)?.getTime() ?? Infinity
+      if (end - start <= 24 * 3_600_000) continue
+      const year = financialYear(episode.started_at as Date)
+      if (!over24.has(year)) over24.set(year, new Set())
+      over24.get(year)?.add(episode.person_id)
+    }
+    for (const [year, published] of [[2011, 950], [2012, 1510]] as const) {
+      const found = (over24.get(year)?.size ?? 0) / 0.12
+      assert.ok(Math.abs(found - published) < published * 0.25, `${year}: ${found} children over 24 hours (published ${published})`)
+    }
+  })
+})
+
+describe('generate: into the database', () => {
+  let kit: TestKit
+  before(async () => {
+    kit = await startTestKit()
+    await loadReferenceAgencies(kit.db)
+  })
+  after(async () => kit.close())
+
+  test('writes valid records through the constraints, the rules the services keep, and one audit event', async () => {
+    const options = { scale: 0.004, firstYear: 2019, lastYear: 2020, seed: 9 }
+    // On PostgreSQL the generator COPYs through its own connections to the test database.
+    const result = await generateNationalData(kit.db, { engine: kit.engine, postgresUrl: kit.databaseUrl ?? undefined }, options)
+    const count = async (table: string) => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(kit.db)).rows[0]?.n)
+    for (const table of GENERATED_TABLES) assert.equal(await count(table), result.counts[table], `${table} count`)
+    assert.ok(result.counts.missing_episode > 1000, `${result.counts.missing_episode} episodes`)
+
+    // Police and LA records of one absence are linked both ways.
+    const { rows: oneWay } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM missing_episode a JOIN missing_episode b ON b.id = a.linked_episode_id WHERE b.linked_episode_id IS DISTINCT FROM a.id OR a.recorded_by = b.recorded_by`.execute(kit.db)
+    assert.equal(oneWay[0]?.n, 0)
+    // SSDA903 rule 574: a person's episodes never overlap.
+    const { rows: overlaps } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM missing_episode a JOIN missing_episode b ON b.person_id = a.person_id AND b.id > a.id
+      AND b.started_at < coalesce(a.ended_at, 'infinity') AND a.started_at < coalesce(b.ended_at, 'infinity')`.execute(kit.db)
+    assert.equal(overlaps[0]?.n, 0)
+    // Rule 501: a child's placements never overlap; rule 581: a missing period lies within a placement.
+    const { rows: careOverlaps } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM care_episode a JOIN care_episode b ON b.person_id = a.person_id AND b.id <> a.id
+      AND b.started_on > a.started_on AND b.started_on < coalesce(a.ended_on, 'infinity')`.execute(kit.db)
+    assert.equal(careOverlaps[0]?.n, 0)
+    const { rows: outside } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM missing_episode e WHERE e.recorded_by = 'local_authority' AND NOT EXISTS (
+      SELECT 1 FROM care_episode c WHERE c.person_id = e.person_id AND c.started_on <= (e.started_at AT TIME ZONE 'Europe/London')::date
+        AND coalesce(c.ended_on, 'infinity') >= (e.started_at AT TIME ZONE 'Europe/London')::date - 1)`.execute(kit.db)
+    assert.equal(outside[0]?.n, 0)
+    // Every police report is risk assessed (APP).
+    const { rows: unassessed } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM missing_episode e WHERE e.recorded_by = 'police' AND NOT EXISTS (SELECT 1 FROM risk_assessment r WHERE r.episode_id = e.id)`.execute(kit.db)
+    assert.equal(unassessed[0]?.n, 0)
+    // Names carry the database's phonetic key.
+    const { rows: keys } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM person_name WHERE phonetic IS DISTINCT FROM dmetaphone(folded)`.execute(kit.db)
+    assert.equal(keys[0]?.n, 0)
+
+    const audit = await kit.db.selectFrom('audit_event').selectAll().where('action', '=', 'GENERATE_SYNTHETIC_DATA').execute()
+    assert.equal(audit.length, 1)
+    assert.equal(audit[0]?.record_id, result.runId)
+    assert.equal(audit[0]?.operation, 'collection')
+    const run = await kit.db.selectFrom('generation_run').selectAll().where('id', '=', result.runId).executeTakeFirstOrThrow()
+    assert.ok(run.finished_at)
+    assert.deepEqual(run.dropped_definitions, [])
+  })
+})

@@ -1,0 +1,36 @@
+import { defineMessages } from '../../i18n.ts'
+
+defineMessages('audit', {
+  en: {
+    title: 'Who has seen and changed this record',
+    intro: 'Every time anyone collected, changed, consulted, disclosed, combined or erased this person’s data, newest first (Data Protection Act 2018, section 62). Opening this page is recorded too.',
+    when: 'When',
+    who: 'Who',
+    what: 'What',
+    purpose: 'Reason given',
+    system: 'A partner system',
+    total: '{count} entries',
+    'operation.collection': 'Collected',
+    'operation.alteration': 'Changed',
+    'operation.consultation': 'Looked at',
+    'operation.disclosure': 'Disclosed',
+    'operation.combination': 'Combined',
+    'operation.erasure': 'Erased',
+  },
+  cy: {
+    title: "Pwy sydd wedi gweld a newid y cofnod hwn",
+    intro: "Bob tro y gwnaeth unrhyw un gasglu, newid, ymgynghori, datgelu, cyfuno neu ddileu data’r person hwn, y diweddaraf yn gyntaf (Deddf Diogelu Data 2018, adran 62). Mae agor y dudalen hon yn cael ei gofnodi hefyd.",
+    when: 'Pryd',
+    who: 'Pwy',
+    what: 'Beth',
+    purpose: 'Rheswm a roddwyd',
+    system: 'System bartner',
+    total: '{count} cofnod',
+    'operation.collection': 'Casglwyd',
+    'operation.alteration': 'Newidiwyd',
+    'operation.consultation': 'Edrychwyd arno',
+    'operation.disclosure': 'Datgelwyd',
+    'operation.combination': 'Cyfunwyd',
+    'operation.erasure': 'Dilëwyd',
+  },
+})

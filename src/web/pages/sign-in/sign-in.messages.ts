@@ -1,0 +1,36 @@
+import { defineMessages } from '../../i18n.ts'
+
+defineMessages('signIn', {
+  en: {
+    title: 'Sign in to Lantern',
+    intro: 'Lantern is for police forces, local authorities and the organisations that protect trafficked children. Sign in with the account your organisation gave you.',
+    email: 'Email address',
+    password: 'Password',
+    submit: 'Sign in',
+    emailRequired: 'Enter your email address',
+    emailFormat: 'Enter an email address in the correct format, like name@example.gov.uk',
+    passwordRequired: 'Enter your password',
+    wrong: 'The email address or password is not right',
+    expiredTitle: 'Your session has expired',
+    expiredBody: 'For your security, you are signed out after a while. Nothing you saved has been lost; anything you had not saved has not been kept.',
+    signInAgain: 'Sign in again',
+    signedOutTitle: 'You have signed out',
+    signedOutBody: 'You have signed out of Lantern.',
+  },
+  cy: {
+    title: "Mewngofnodi i Lantern",
+    intro: "Mae Lantern ar gyfer heddluoedd, awdurdodau lleol a'r sefydliadau sy'n diogelu plant sydd wedi'u masnachu. Mewngofnodwch gyda'r cyfrif a roddodd eich sefydliad i chi.",
+    email: 'Cyfeiriad e-bost',
+    password: 'Cyfrinair',
+    submit: 'Mewngofnodi',
+    emailRequired: 'Rhowch eich cyfeiriad e-bost',
+    emailFormat: 'Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@enghraifft.gov.uk',
+    passwordRequired: 'Rhowch eich cyfrinair',
+    wrong: "Nid yw'r cyfeiriad e-bost neu'r cyfrinair yn gywir",
+    expiredTitle: 'Mae eich sesiwn wedi dod i ben',
+    expiredBody: "Er eich diogelwch, cewch eich allgofnodi ar ôl ychydig. Nid oes dim a gadwyd wedi'i golli; nid yw unrhyw beth nad oeddech wedi'i gadw wedi'i gadw.",
+    signInAgain: 'Mewngofnodi eto',
+    signedOutTitle: 'Rydych wedi allgofnodi',
+    signedOutBody: "Rydych wedi allgofnodi o Lantern.",
+  },
+})

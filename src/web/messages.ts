@@ -33,6 +33,7 @@ defineMessages('layout', {
     next: 'Next',
     errorSummaryTitle: 'There is a problem',
     important: 'Important',
+    nameNotKnown: 'Name not known',
   },
   cy: {
     serviceName: 'Lantern',
@@ -63,6 +64,7 @@ defineMessages('layout', {
     next: 'Nesaf',
     errorSummaryTitle: 'Mae problem wedi codi',
     important: 'Pwysig',
+    nameNotKnown: 'Enw ddim yn hysbys',
   },
 })
 

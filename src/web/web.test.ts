@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startTestKit, TEST_PASSWORD, type TestKit, type TestUser } from '../../test/kit.ts'
+import { personBody, startTestKit, TEST_PASSWORD, type TestKit, type TestUser } from '../../test/kit.ts'
+import type { PersonInput } from '../modules/people/people.schemas.ts'
 import { LANGUAGES, messageKeys } from './i18n.ts'
 import './web.ts'
 
@@ -135,4 +136,22 @@ test('assets are served from the GOV.UK and MOJ Frontend packages', async () => 
   }
   const template = await kit.app.inject({ method: 'GET', url: '/assets/govuk/template.njk' })
   assert.equal(template.statusCode, 404, 'only asset files, not templates')
+})
+
+test('a child known only by a return (no name recorded) is listed as "Name not known", so every link has text', async () => {
+  const socialWorker = await kit.user(await kit.agency('local_authority'), ['social_worker'])
+  const person = await kit.services.people.create(socialWorker.actor, personBody() as PersonInput)
+  // An SSDA903 import records a child by the council's child id alone; here the names are taken away to match.
+  await kit.db.deleteFrom('person_name').where('person_id', '=', person.id).execute()
+  const startedAt = new Date(Date.now() - 120 * 3_600_000).toISOString()
+  const episode = await kit.services.episodes.create(socialWorker.actor, person.id, { startedAt, laCategory: 'M' })
+  await kit.services.episodes.end(socialWorker.actor, episode.id, { version: episode.version, endedAt: new Date(Date.now() - 100 * 3_600_000).toISOString(), outcome: 'returned' })
+
+  const { cookies } = await signIn(socialWorker.email, TEST_PASSWORD)
+  for (const url of ['/return-home-interviews?window=overdue', '/episodes?open=false']) {
+    const page = await kit.app.inject({ method: 'GET', url, headers: { cookie: cookieHeader(cookies) } })
+    assert.equal(page.statusCode, 200, url)
+    assert.match(page.body, new RegExp(`href="/people/${person.id}/episodes/${episode.id}">Name not known</a>`), url)
+    assert.doesNotMatch(page.body, /<a class="govuk-link" href="[^"]*">\s*<\/a>/, `${url}: no link without text`)
+  }
 })

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, NewRow, Row, RowUpdate } from '../../db/database.ts'
+import { personListName } from '../../db/fragments.ts'
 import { updateVersioned } from '../../db/versioned.ts'
 
 export async function insertEpisode(db: Kysely<Database>, row: NewRow<'missing_episode'>) {
@@ -121,8 +122,7 @@ export async function listEpisodesOfAgency(
       'e.ended_at',
       'e.current_risk_grade',
       'e.version',
-      sql<string>`coalesce((select string_agg(n.text, ' ' order by n.position) from person_name n
-        where n.person_id = e.person_id and n.kind in ('given', 'family', 'full')), '')`.as('person_name'),
+      personListName('e.person_id').as('person_name'),
       sql<Date | null>`(select r.next_review_due_at from risk_assessment r where r.episode_id = e.id
         order by r.assessed_at desc, r.created_at desc limit 1)`.as('next_review_due_at'),
       sql<number>`(select count(*)::int from episode_action a where a.episode_id = e.id

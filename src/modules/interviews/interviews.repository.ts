@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, NewRow, RowUpdate } from '../../db/database.ts'
+import { personListName } from '../../db/fragments.ts'
 import { updateVersioned } from '../../db/versioned.ts'
 
 export async function findEpisodeForInterview(db: Kysely<Database>, episodeId: string) {
@@ -79,8 +80,7 @@ export async function listOutstandingReturnHomeInterviews(
       'e.ended_at',
       'r.offered_at',
       'r.accepted',
-      sql<string>`coalesce((select string_agg(n.text, ' ' order by n.position) from person_name n
-        where n.person_id = e.person_id and n.kind in ('given', 'family', 'full')), '')`.as('person_name'),
+      personListName('e.person_id').as('person_name'),
     ])
     .orderBy('e.ended_at')
     .orderBy('e.id')

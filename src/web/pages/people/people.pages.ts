@@ -193,7 +193,7 @@ function routes(services: Services): FastifyPluginAsync {
       const t = translator(request.language)
       const page = await readPersonPage(services, actor, personId, t, formatters(request.language))
       const saved = (request.query as Record<string, unknown>).saved
-      return reply.view('web/pages/people/person.njk', { title: page.name, ...page, personId, saved: saved === 'placement' ? t('placement.saved') : saved === 'nrm' ? t('nrm.saved') : null })
+      return reply.view('web/pages/people/person.njk', { title: page.name || t('layout.nameNotKnown'), ...page, personId, saved: saved === 'placement' ? t('placement.saved') : saved === 'nrm' ? t('nrm.saved') : null })
     })
 
     app.get('/people/:personId/photos/:photoId', async (request, reply) => {

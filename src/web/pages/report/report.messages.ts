@@ -1,3 +1,4 @@
+import { RISK_QUESTIONS } from '../../../modules/episodes/episodes.schemas.ts'
 import { defineMessages } from '../../i18n.ts'
 
 defineMessages('report', {
@@ -289,34 +290,11 @@ defineMessages('report', {
   },
 })
 
-// The 25 questions of the standard risk questionnaire (DOMAIN-SOURCES.md §1.2), and the vulnerability flags.
+// The 25 questions of the standard risk questionnaire (English from the episodes schema, DOMAIN-SOURCES.md §1.2),
+// and the vulnerability flags.
 defineMessages('riskQuestions', {
   en: {
-    q1: 'Is there any identified risk of suicide?',
-    q2: 'Is criminality suspected to be a factor in the disappearance?',
-    q3: 'Is the missing person vulnerable due to age, infirmity or other similar factor?',
-    q4: 'Are there any known adverse effects if prescribed medication is not available?',
-    q5: 'Does the missing person have dementia, medical or mental health conditions, physical illnesses or disabilities?',
-    q6: 'Problems interacting safely with others in unfamiliar circumstances?',
-    q7: 'Dependency on drugs, alcohol, medication or other substances?',
-    q8: 'Is the missing person on the Child Protection Register?',
-    q9: 'Do current or previous weather conditions present additional risk (age, clothing)?',
-    q10: 'Family or relationship problems or recent family conflict and/or abuse?',
-    q11: 'Victim or perpetrator of domestic violence?',
-    q12: 'Ongoing personal issue linked to racial, sexual, homophobic, community or cultural issues?',
-    q13: 'Involved in a violent and/or hate crime incident prior to disappearance?',
-    q14: 'School, college, university, employment or financial problems?',
-    q15: 'Is forced marriage or honour based abuse an issue?',
-    q16: 'Victim of sexual exploitation, human trafficking or prostitution? Is going missing likely to place them at considerable harm?',
-    q17: 'Circumstances different from normal behaviour patterns?',
-    q18: 'Any known reason to go missing?',
-    q19: 'Indications that preparations have been made for absence?',
-    q20: 'What was the missing person intending to do when last seen; did they fail to complete intentions?',
-    q21: 'Disappeared previously and exposed to harm on such occasions?',
-    q22: 'Is the missing person a risk to others? In what way?',
-    q23: 'Other unlisted factors relevant to risk?',
-    q24: 'Mental health condition (excluding dementia)?',
-    q25: 'Dementia or a specific progressive neurological disorder?',
+    ...RISK_QUESTIONS,
     'flag.cse': 'Child sexual exploitation',
     'flag.cce': 'Child criminal exploitation',
     'flag.county_lines': 'County lines',

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Database, NewRow, RowUpdate } from '../../db/database.ts'
 import { personListName } from '../../db/fragments.ts'
 import { updateVersioned } from '../../db/versioned.ts'

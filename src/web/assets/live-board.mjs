@@ -3,6 +3,7 @@
 // (/live/events, the session cookie) and, when an event in their scope arrives, fetches the board again
 // (/live/board, the same HTML the page was rendered with) and puts it in place of the old one, keeping the
 // keyboard focus where it was and saying so in the page's status region (role="status", polite).
+/* global document, window, EventSource, setTimeout, fetch, CSS */
 import { initAll as initMoj } from '/assets/moj/moj-frontend.min.js'
 
 const REFRESH_DELAY_MS = 300

@@ -104,6 +104,18 @@ function start(board, status) {
     announce(status)
   }
 
+  // Leaving the page closes the stream at once (and lets the browser keep the page in its back/forward cache);
+  // coming back to it reconnects and looks again, since events may have been missed meanwhile.
+  window.addEventListener('pagehide', () => {
+    source?.close()
+    source = null
+  })
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted || stopped || source) return
+    connect()
+    schedule()
+  })
+
   connect()
 }
 

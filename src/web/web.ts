@@ -29,6 +29,10 @@ import { statisticsPages } from '../modules/statistics/statistics.pages.ts'
 import { placementPages } from './pages/placements/placements.pages.ts'
 import { nrmPages } from './pages/nrm/nrm.pages.ts'
 import { interchangePages } from '../modules/interchange/interchange.pages.ts'
+import { alertPages } from './pages/alerts/alerts.pages.ts'
+import { taskPages } from './pages/tasks/tasks.pages.ts'
+import { preferencesPages } from './pages/preferences/preferences.pages.ts'
+import { livePages } from './pages/live/live.pages.ts'
 
 // The web layer: server-rendered GOV.UK Frontend pages for caseworkers, on the same services as the API, so the
 // same access checks and audit apply. Every page works without JavaScript; forms carry a CSRF token; every
@@ -62,6 +66,8 @@ export interface WebPages {
 const PAGES: readonly WebPages[] = [
   signInPages,
   homePages,
+  alertPages,
+  taskPages,
   reportPages,
   peoplePages,
   episodePages,
@@ -74,6 +80,8 @@ const PAGES: readonly WebPages[] = [
   statisticsPages,
   identityPages,
   interchangePages,
+  preferencesPages,
+  livePages,
 ]
 
 const NAVIGATION: readonly NavItem[] = PAGES.flatMap((pages) => pages.navigation ?? [])

@@ -10,6 +10,7 @@ import { services as buildServices } from '../../src/services.ts'
 import { buildApp } from '../../src/app.ts'
 import { loadReferenceAgencies } from '../../src/modules/agencies/agencies.service.ts'
 import { seedDemoData } from '../../src/modules/demo/demo.seed.ts'
+import { startEventFeed } from '../../src/modules/events/events.feed.ts'
 import { CHROMIUM_PATH } from './browser.ts'
 
 if (!existsSync(CHROMIUM_PATH)) {
@@ -24,6 +25,9 @@ const services = buildServices(database.db, { sessionHours: 12 })
 await loadReferenceAgencies(database.db)
 const seeded = await seedDemoData(database.db, services, { people: 300, seed: 20261121 })
 const app = await buildApp(services, { logger: { level: 'warn' } })
+// Committed events reach this instance's streams (the live boards), as in `lantern serve`.
+const feed = startEventFeed({ db: database.db, listenVia: database.listenVia, hub: services.events.hub })
+await feed.ready
 await app.listen({ host: '127.0.0.1', port: 0 })
 const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 console.log(`Lantern for the browser suite at ${url} (PGlite in memory, ${seeded.people} demo people, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`)
@@ -36,5 +40,6 @@ const child = spawn(
 )
 const code = await new Promise<number>((resolve) => child.on('exit', (status) => resolve(status ?? 1)))
 await app.close()
+await feed.close()
 await database.close()
 process.exit(code)

@@ -71,7 +71,7 @@ test("police home: the force's open cases, high risk first, and every count link
   assert.match(rows[0]?.[2] ?? '', /hour|day/, 'time missing is shown')
 
   const counts = await home.counts()
-  assert.deepEqual([...counts.keys()], ['open', 'high-risk', 'reviews-overdue', 'actions-overdue'])
+  assert.deepEqual([...counts.keys()], ['open', 'high-risk', 'reviews-overdue', 'actions-overdue', 'alerts-open', 'tasks-due', 'tasks-overdue', 'tasks-done'])
   assert.ok((counts.get('open')?.value ?? 0) >= rows.length)
   for (const [id, count] of counts) {
     await home.open()
@@ -138,7 +138,7 @@ test('local authority home: children missing or away now, return home interviews
   assert.equal(await home.heading(), 'Looked-after children of Kent')
   await home.checkAccessibility()
   const counts = await home.counts()
-  assert.deepEqual([...counts.keys()], ['missing', 'away', 'interviews-due', 'interviews-overdue'])
+  assert.deepEqual([...counts.keys()], ['missing', 'away', 'interviews-due', 'interviews-overdue', 'alerts-open', 'tasks-due', 'tasks-overdue', 'tasks-done'])
   for (const [id, count] of counts) {
     await home.open()
     await home.openCount(id)

@@ -126,8 +126,22 @@ function filtered(db: Kysely<Database>, filter: AlertFilter) {
   return query
 }
 
+/** Unacknowledged first (when both are asked for), then newest first. */
 export async function listAlerts(db: Kysely<Database>, filter: AlertFilter, window: { limit: number; offset: number }) {
-  return filtered(db, filter).selectAll().orderBy('raised_at', 'desc').orderBy('id', 'desc').limit(window.limit).offset(window.offset).execute()
+  return filtered(db, filter)
+    .selectAll()
+    .orderBy(sql`acknowledged_at is null`, 'desc')
+    .orderBy('raised_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(window.limit)
+    .offset(window.offset)
+    .execute()
+}
+
+/** The display name of the person who acknowledged an alert (a colleague of the alerted agency), read for its page. */
+export async function acknowledgerName(db: Kysely<Database>, userId: string, agencyId: string): Promise<string | null> {
+  const row = await db.selectFrom('app_user').select('display_name').where('id', '=', userId).where('agency_id', '=', agencyId).executeTakeFirst()
+  return row?.display_name ?? null
 }
 
 export async function countAlerts(db: Kysely<Database>, filter: AlertFilter) {

@@ -11,7 +11,7 @@ export function alertsRoutes(alerts: AlertsService) {
     const tags = ['alerts']
 
     app.get('/alerts', {
-      schema: { tags, summary: 'Alerts for your agency and role, newest first (open by default)', querystring: AlertQuery, response: { 200: PageOf(AlertResponse), ...problemResponses } },
+      schema: { tags, summary: 'Alerts for your agency and role, unacknowledged first, then newest first (open by default)', querystring: AlertQuery, response: { 200: PageOf(AlertResponse), ...problemResponses } },
     }, async (request) => alerts.list(requireActor(request), request.query))
 
     app.get('/alerts/:id', {

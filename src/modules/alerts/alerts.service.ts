@@ -63,7 +63,10 @@ function reaches(actor: Actor, alert: repo.AlertRow): boolean {
 
 export function createAlertsService(db: Kysely<Database>, clock: Clock, options: { escalateAfterMinutes: number }) {
   return {
-    /** The alerts that reach the actor, newest first; by default only those nobody has acknowledged. */
+    /** Minutes an alert may stay unacknowledged before it escalates (ALERT_ESCALATION_MINUTES). */
+    escalateAfterMinutes: options.escalateAfterMinutes,
+
+    /** The alerts that reach the actor, unacknowledged first, then newest first; by default only those nobody has acknowledged. */
     async list(actor: Actor, query: AlertQuery): Promise<Page<Alert>> {
       const window = pageWindow(query)
       const filter: repo.AlertFilter = { agencyId: actor.agencyId, state: query.state ?? 'open', roles: actor.roles, userId: actor.userId }
@@ -75,6 +78,13 @@ export function createAlertsService(db: Kysely<Database>, clock: Clock, options:
       const row = await repo.findAlert(db, id)
       if (!row || !reaches(actor, row)) throw new NotFoundError('Alert')
       return toAlert(row)
+    },
+
+    /** One alert for its page: with the name of the colleague who acknowledged it (of the same agency), if anyone has. */
+    async detail(actor: Actor, id: string): Promise<Alert & { acknowledgedByName: string | null }> {
+      const alert = await this.get(actor, id)
+      const acknowledgedByName = alert.acknowledgedByUserId ? await repo.acknowledgerName(db, alert.acknowledgedByUserId, alert.agencyId) : null
+      return { ...alert, acknowledgedByName }
     },
 
     /** A person (never a system token) of the alerted agency and role says they have it; once. */

@@ -103,12 +103,20 @@ export async function findTask(db: Kysely<Database>, id: string) {
   return db.selectFrom('task').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+/** The display name of a task's owner (a user of the owning agency), read for its page. */
+export async function ownerName(db: Kysely<Database>, userId: string, agencyId: string): Promise<string | null> {
+  const row = await db.selectFrom('app_user').select('display_name').where('id', '=', userId).where('agency_id', '=', agencyId).executeTakeFirst()
+  return row?.display_name ?? null
+}
+
 export interface TaskFilter {
   agencyId: string
   state: 'open' | 'due' | 'overdue' | 'done' | 'cancelled' | 'all'
   ownerUserId: string | null
   kind: string | null
   episodeId: string | null
+  /** Only tasks closed at or after this instant (for "done this week"). */
+  closedSince: Date | null
 }
 
 function filtered(db: Kysely<Database>, filter: TaskFilter, now: Date) {
@@ -120,6 +128,7 @@ function filtered(db: Kysely<Database>, filter: TaskFilter, now: Date) {
   if (filter.ownerUserId) query = query.where('owner_user_id', '=', filter.ownerUserId)
   if (filter.kind) query = query.where('kind', '=', filter.kind)
   if (filter.episodeId) query = query.where('episode_id', '=', filter.episodeId)
+  if (filter.closedSince) query = query.where('closed_at', '>=', filter.closedSince)
   return query
 }
 

@@ -39,6 +39,8 @@ export interface TaskQuery extends Partial<PageRequest> {
   mine?: boolean
   kind?: TaskKind
   episodeId?: string
+  /** Only tasks closed at or after this instant (the home page's "done in the last 7 days"). */
+  closedSince?: Date
 }
 
 export function toTask(row: repo.TaskRow, now: Date): Task {
@@ -88,6 +90,7 @@ export function createDeadlinesService(db: Kysely<Database>, clock: Clock) {
         ownerUserId: query.mine ? actor.userId : null,
         kind: query.kind ?? null,
         episodeId: query.episodeId ?? null,
+        closedSince: query.closedSince ?? null,
       }
       const [rows, total] = await Promise.all([repo.listTasks(db, filter, now, window), repo.countTasks(db, filter, now)])
       return { page: window.page, pageSize: window.pageSize, total, items: rows.map((row) => toTask(row, now)) }
@@ -98,6 +101,13 @@ export function createDeadlinesService(db: Kysely<Database>, clock: Clock) {
       const row = await repo.findTask(db, id)
       if (!row || row.owner_agency_id !== actor.agencyId) throw new NotFoundError('Task')
       return toTask(row, clock.now())
+    },
+
+    /** One task for its page: with the name of the person who owns it, when one person does. */
+    async detail(actor: Actor, id: string): Promise<Task & { ownerUserName: string | null }> {
+      const task = await this.get(actor, id)
+      const ownerUserName = task.ownerUserId ? await repo.ownerName(db, task.ownerUserId, task.ownerAgencyId) : null
+      return { ...task, ownerUserName }
     },
 
     /**

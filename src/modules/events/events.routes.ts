@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { requireActor } from '../../platform/auth.ts'
 import { problemResponses } from '../../platform/openapi.ts'
+import type { Actor } from '../access/actor.ts'
 import type { EventsService } from './events.service.ts'
 import { sseFrame } from './events.hub.ts'
 import { StreamQuery } from './events.schemas.ts'
@@ -17,30 +18,24 @@ export const STREAM_MAX_MS = 5 * 60_000
 /** A client this far behind is cut off rather than buffered without end; it reconnects and replays. */
 const MAX_BUFFERED_BYTES = 1024 * 1024
 
-export function eventsRoutes(events: EventsService) {
-  return async (plain: FastifyInstance) => {
-    const app = plain.withTypeProvider<TypeBoxTypeProvider>()
-    const open = new Set<() => void>()
-    app.addHook('preClose', async () => {
+/**
+ * Serves event streams: the API's (bearer session or token) and the web pages' (the session cookie, src/web/pages/live).
+ * One implementation, so scope, replay and lifetime are the same for both. `closeAll` ends every open stream
+ * (call it from the app's preClose hook, or closing would wait for them).
+ */
+export function eventStreams(events: EventsService) {
+  const open = new Set<() => void>()
+  return {
+    closeAll(): void {
       for (const end of open) end()
-    })
+    },
 
-    app.get('/events/stream', {
-      schema: {
-        tags: ['events'],
-        summary: 'Live events in your scope, as server-sent events (text/event-stream): ids and codes, read the records through the API',
-        description:
-          'Each event is `id: <seq>`, `event: <type>`, `data: <LiveEvent JSON>`. Reconnect with the Last-Event-ID header (EventSource does) ' +
-          'to receive what was missed; an event `lantern.reset` means more was missed than is replayed: reload. The stream ends every ' +
-          `${STREAM_MAX_MS / 60_000} minutes so access is checked again on reconnection.`,
-        querystring: StreamQuery,
-        response: { 200: { description: 'The event stream', content: { 'text/event-stream': { schema: Type.String() } } }, ...problemResponses },
-      },
-    }, async (request, reply) => {
-      const recipient = events.requireStream(requireActor(request))
-      const types = request.query.types ? new Set<string>(request.query.types) : null
+    /** Answers the request with the actor's stream (after `events.requireStream`), replaying after `lastEventId` or the Last-Event-ID header. */
+    async serve(request: FastifyRequest, reply: FastifyReply, actor: Actor, query: StreamQuery): Promise<void> {
+      const recipient = events.requireStream(actor)
+      const types = query.types ? new Set<string>(query.types) : null
       const header = request.headers['last-event-id']
-      const lastEventId = request.query.lastEventId ?? (typeof header === 'string' && /^\d+$/.test(header) ? Number(header) : null)
+      const lastEventId = query.lastEventId ?? (typeof header === 'string' && /^\d+$/.test(header) ? Number(header) : null)
 
       reply.hijack()
       const raw = reply.raw
@@ -93,6 +88,27 @@ export function eventsRoutes(events: EventsService) {
           end()
         }
       }
-    })
+    },
+  }
+}
+
+export function eventsRoutes(events: EventsService) {
+  return async (plain: FastifyInstance) => {
+    const app = plain.withTypeProvider<TypeBoxTypeProvider>()
+    const streams = eventStreams(events)
+    app.addHook('preClose', async () => streams.closeAll())
+
+    app.get('/events/stream', {
+      schema: {
+        tags: ['events'],
+        summary: 'Live events in your scope, as server-sent events (text/event-stream): ids and codes, read the records through the API',
+        description:
+          'Each event is `id: <seq>`, `event: <type>`, `data: <LiveEvent JSON>`. Reconnect with the Last-Event-ID header (EventSource does) ' +
+          'to receive what was missed; an event `lantern.reset` means more was missed than is replayed: reload. The stream ends every ' +
+          `${STREAM_MAX_MS / 60_000} minutes so access is checked again on reconnection.`,
+        querystring: StreamQuery,
+        response: { 200: { description: 'The event stream', content: { 'text/event-stream': { schema: Type.String() } } }, ...problemResponses },
+      },
+    }, async (request, reply) => streams.serve(request, reply, requireActor(request), request.query))
   }
 }

@@ -39,4 +39,28 @@ export class HomePage extends BasePage {
   liveBoard(): Locator {
     return this.page.locator('[data-live-board]')
   }
+
+  /** Waits until the live script has its event stream open. */
+  async waitForLive(): Promise<void> {
+    await this.page.locator('[data-live-board][data-live-state="open"]').waitFor()
+  }
+
+  /** Waits (without reloading) until the count shows the value. */
+  async waitForCount(id: string, value: number, timeout = 15_000): Promise<void> {
+    await this.page.waitForFunction(
+      ([countId, expected]) => {
+        // Runs in the page; the project's type check has no DOM library, so globalThis stands in.
+        const page = globalThis as unknown as { document: { querySelector: (selector: string) => { textContent: string | null } | null } }
+        const text = page.document.querySelector(`[data-count="${countId}"] .lantern-count`)?.textContent ?? ''
+        return Number(text.replace(/[^\d]/g, '')) === expected
+      },
+      [id, value] as const,
+      { timeout },
+    )
+  }
+
+  /** The live region's announcement. */
+  async liveStatus(): Promise<string> {
+    return (await this.page.locator('[data-live-status]').innerText()).trim()
+  }
 }

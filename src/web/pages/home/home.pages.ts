@@ -11,6 +11,9 @@ import { formatters, type Formatters } from '../../format.ts'
 import { pageActor } from '../../session.ts'
 import { paths, type EpisodeListFilter } from '../../paths.ts'
 import { pagination } from '../../pagination.ts'
+import { receivesAlerts } from '../alerts/alerts.pages.ts'
+import { hasTasks } from '../tasks/tasks.pages.ts'
+import { EVENT_TYPE_NAMES } from '../../../modules/events/events.catalogue.ts'
 import './home.messages.ts'
 
 // Home, by role. Police: the force's open cases, high risk first, with time missing, the next risk review and
@@ -19,6 +22,52 @@ import './home.messages.ts'
 // script (issue 7) can refresh it; see src/web/README.md.
 
 const BOARD_SIZE = 10
+/** The home page counts tasks done in this many days. */
+export const DONE_DAYS = 7
+
+interface Count {
+  value: number
+  key: string
+  href: string
+  id: string
+}
+
+/**
+ * Alerts not yet acknowledged, and tasks due, overdue and done lately: for everyone whose role has them (police,
+ * local authorities, NRM decision-makers; guardians have alerts only). Each links to its list.
+ */
+async function workCounts(services: Services, actor: Actor): Promise<Count[]> {
+  const counts: Count[] = []
+  const [alerts, tasks] = await Promise.all([
+    receivesAlerts(actor) ? services.alerts.list(actor, { state: 'open', pageSize: 1 }) : null,
+    hasTasks(actor)
+      ? Promise.all([
+          services.deadlines.list(actor, { state: 'due', pageSize: 1 }),
+          services.deadlines.list(actor, { state: 'overdue', pageSize: 1 }),
+          services.deadlines.list(actor, { state: 'done', closedSince: new Date(Date.now() - DONE_DAYS * 24 * 3_600_000), pageSize: 1 }),
+        ])
+      : null,
+  ])
+  if (alerts) counts.push({ value: alerts.total, key: 'home.alertsOpen', href: paths.alerts(), id: 'alerts-open' })
+  if (tasks) {
+    const [due, overdue, done] = tasks
+    counts.push(
+      { value: due.total, key: 'home.tasksDue', href: paths.tasks({ state: 'due' }), id: 'tasks-due' },
+      { value: overdue.total, key: 'home.tasksOverdue', href: paths.tasks({ state: 'overdue' }), id: 'tasks-overdue' },
+      { value: done.total, key: 'home.tasksDone', href: paths.tasks({ state: 'done', days: DONE_DAYS }), id: 'tasks-done' },
+    )
+  }
+  return counts
+}
+
+/** Everything the home page's board shows for this actor (also served alone, for live updates: src/web/pages/live). */
+export async function homeBoard(services: Services, actor: Actor, fmt: Formatters) {
+  const [home, work] = await Promise.all([
+    can.isPolice(actor) ? policeHome(services, actor, fmt) : can.isLocalAuthority(actor) ? localAuthorityHome(services, actor, fmt) : null,
+    workCounts(services, actor),
+  ])
+  return { home, work, kind: home?.kind ?? (work.length > 0 ? 'other' : null) }
+}
 
 export interface BoardRow {
   name: string
@@ -119,13 +168,14 @@ function routes(services: Services): FastifyPluginAsync {
     app.get('/', async (request, reply) => {
       const actor = pageActor(request)
       const t = translator(request.language)
-      const fmt = formatters(request.language)
-      const home = can.isPolice(actor)
-        ? await policeHome(services, actor, fmt)
-        : can.isLocalAuthority(actor)
-          ? await localAuthorityHome(services, actor, fmt)
-          : null
-      return reply.view('web/pages/home/home.njk', { title: t('home.title'), home })
+      const board = await homeBoard(services, actor, formatters(request.language))
+      // The live script refreshes the board when an event in the person's scope arrives (src/web/pages/live).
+      return reply.view('web/pages/home/home.njk', {
+        title: t('home.title'),
+        ...board,
+        liveTypes: EVENT_TYPE_NAMES.join(' '),
+        scripts: board.kind ? ['/assets/lantern/live-board.mjs'] : [],
+      })
     })
 
     app.get('/episodes', async (request, reply) => {

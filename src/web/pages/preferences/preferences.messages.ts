@@ -1,0 +1,36 @@
+import { defineMessages } from '../../i18n.ts'
+
+defineMessages('preferences', {
+  en: {
+    title: 'Email notifications',
+    footerLink: 'Email notifications',
+    intro: 'Choose which emails Lantern sends you. Each email only says there is something to look at and gives a link: never a name or anything about the case.',
+    legend: 'Email me when there is',
+    hint: 'Select all that apply. Select none to receive no emails.',
+    defaults: 'You have not chosen yet, so you receive the emails ticked below.',
+    'kind.alert_raised': 'a new alert for my agency and role',
+    'kind.alert_escalated': 'an alert nobody acknowledged in time, now with my supervising role',
+    'kind.task_created': 'a new statutory task for me or my role',
+    'kind.task_escalated': 'a task past its deadline, now with my supervising role',
+    save: 'Save my choices',
+    saved: 'Your email choices were saved.',
+    invalid: 'Select only the kinds of email listed',
+    stale: 'Your choices were changed in another window since you opened this page. They are shown as they are now: choose again and save',
+  },
+  cy: {
+    title: 'Hysbysiadau e-bost',
+    footerLink: 'Hysbysiadau e-bost',
+    intro: 'Dewiswch pa negeseuon e-bost y mae Lantern yn eu hanfon atoch. Mae pob e-bost ond yn dweud bod rhywbeth i edrych arno ac yn rhoi dolen: byth enw nac unrhyw beth am yr achos.',
+    legend: 'Anfonwch e-bost ataf pan fo',
+    hint: 'Dewiswch bob un sy’n berthnasol. Peidiwch â dewis dim i beidio â chael negeseuon e-bost.',
+    defaults: 'Nid ydych wedi dewis eto, felly rydych yn cael y negeseuon e-bost a diciwyd isod.',
+    'kind.alert_raised': 'rhybudd newydd ar gyfer fy asiantaeth a’m rôl',
+    'kind.alert_escalated': 'rhybudd nad oes neb wedi ei gydnabod mewn pryd, sydd bellach gyda’m rôl oruchwylio',
+    'kind.task_created': 'tasg statudol newydd i mi neu fy rôl',
+    'kind.task_escalated': 'tasg sydd wedi pasio ei therfyn amser, sydd bellach gyda’m rôl oruchwylio',
+    save: 'Cadw fy newisiadau',
+    saved: 'Cafodd eich dewisiadau e-bost eu cadw.',
+    invalid: 'Dewiswch dim ond y mathau o e-bost a restrir',
+    stale: 'Newidiwyd eich dewisiadau mewn ffenestr arall ers i chi agor y dudalen hon. Fe’u dangosir fel y maent nawr: dewiswch eto a chadw',
+  },
+})

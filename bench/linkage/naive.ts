@@ -16,7 +16,7 @@ const similar = (x: string, y: string) => {
   if (jw >= 0.9) return true
   if (jw < 0.75) return false
   const sx = nameSoundKey(x)
-  if (sx === nameSoundKey(y) && sx.length >= 2) return true
+  if (sx === nameSoundKey(y) && sx.length >= 2 && x.length >= 5 && y.length >= 5) return true
   return x.length >= 4 && withinOneEdit(x, y)
 }
 
@@ -101,7 +101,7 @@ function dobLevel(a: PersonRecord, b: PersonRecord): number {
   const bothExact = x.exact !== null && y.exact !== null
   if (bothExact) {
     if (x.exact === y.exact) return x.isDefault ? 2 : 1
-    if (dateTypo(Number((x.exact as string).replace(/-/g, '')), Number((y.exact as string).replace(/-/g, '')))) return 3
+    if (!x.isDefault && !y.isDefault && dateTypo(Number((x.exact as string).replace(/-/g, '')), Number((y.exact as string).replace(/-/g, '')))) return 3
   }
   const twoRealDates = bothExact && !x.isDefault && !y.isDefault
   if (!twoRealDates && Math.max(x.year[0] - y.year[1], y.year[0] - x.year[1]) <= 0) return 4

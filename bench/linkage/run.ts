@@ -13,6 +13,7 @@ import path from 'node:path'
 import { readFebrl, febrlEntity } from './febrl.ts'
 import { febrlComparisons, FEBRL_DETERMINISTIC_RULES, FEBRL_PREDICTION_RULES, FEBRL_TRAINING_RULES } from './febrl-model.ts'
 import { naiveLevels } from './naive.ts'
+import { recallBound } from './bound.ts'
 import { runLinkage, type LinkageRun } from '../../src/linkage/link.ts'
 import { generatePairs } from '../../src/linkage/blocking.ts'
 import { generateRecords, GROUPS } from '../../src/linkage/synthetic/generator.ts'
@@ -74,14 +75,14 @@ function multicultural(persons: number): { run: LinkageRun; records: PersonRecor
   for (const record of records) byPerson.set(record.extra.person_id ?? '', (byPerson.get(record.extra.person_id ?? '') ?? 0) + 1)
   const groupOf = new Map(records.map((record) => [record.extra.person_id ?? '', record.extra.group ?? '']))
   for (const [person, count] of byPerson) truth.set(groupOf.get(person) ?? '', (truth.get(groupOf.get(person) ?? '') ?? 0) + (count * (count - 1)) / 2)
-  const scored: Record<string, { weight: number; match: boolean }[]> = {}
+  const scored: Record<string, { a: number; b: number; weight: number; match: boolean }[]> = {}
   for (let p = 0; p < run.pairs.count; p++) {
     const a = records[run.pairs.left[p] as number] as PersonRecord
     const b = records[run.pairs.right[p] as number] as PersonRecord
-    ;(scored[a.extra.group ?? ''] ??= []).push({ weight: run.pairs.weight[p] as number, match: a.extra.person_id === b.extra.person_id })
+    ;(scored[a.extra.group ?? ''] ??= []).push({ a: run.pairs.left[p] as number, b: run.pairs.right[p] as number, weight: run.pairs.weight[p] as number, match: a.extra.person_id === b.extra.person_id })
   }
   console.log(`${records.length} records, ${run.candidatePairs} pairs compared in ${(run.timings.total / 1000).toFixed(1)} s; prior ${run.model.probabilityTwoRandomRecordsMatch.toExponential(2)}`)
-  console.log('group  true pairs  precision@0.5  recall@0.5  best recall with precision>=0.98 (threshold)')
+  console.log('group  true pairs  precision@0.5  recall@0.5  best recall with precision>=0.98 (threshold)  bound (bench/linkage/bound.ts)')
   const half = weightOfProbability(0.5)
   for (const group of GROUPS) {
     const list = (scored[group] ?? []).sort((x, y) => y.weight - x.weight)
@@ -105,7 +106,7 @@ function multicultural(persons: number): { run: LinkageRun; records: PersonRecor
       }
     }
     const threshold = Number.isNaN(bestAt) ? '-' : (2 ** bestAt / (1 + 2 ** bestAt)).toFixed(3)
-    console.log(`${group.padEnd(6)} ${String(total).padStart(10)}  ${fixed(tpHalf / Math.max(1, tpHalf + fpHalf), 3).padStart(13)}  ${fixed(tpHalf / total, 3).padStart(10)}  ${fixed(best, 3)} (${threshold})`)
+    console.log(`${group.padEnd(6)} ${String(total).padStart(10)}  ${fixed(tpHalf / Math.max(1, tpHalf + fpHalf), 3).padStart(13)}  ${fixed(tpHalf / total, 3).padStart(10)}  ${fixed(best, 3)} (${threshold})${' '.repeat(28)}${fixed(recallBound(run, list, total), 3)}`)
   }
   return { run, records }
 }

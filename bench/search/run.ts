@@ -100,18 +100,24 @@ for (const size of sizes) {
   const personOf = new Map(corpus.map((record) => [record.recordId, record.extra.person_id]))
   for (const query of queries.slice(0, 100)) index.search(query, { top: 10 })
   const latencies: number[] = []
+  const cpuTimes: number[] = []
   let found = 0
   const cpuBefore = process.cpuUsage()
   for (const query of queries) {
     const queryStarted = performance.now()
+    const queryCpu = process.cpuUsage()
     const hits = index.search(query, { top: 10 })
     latencies.push(performance.now() - queryStarted)
+    const used = process.cpuUsage(queryCpu)
+    cpuTimes.push((used.user + used.system) / 1000)
     if (hits.some((hit) => personOf.get(hit.recordId) === query.extra.person_id)) found++
   }
   const cpu = process.cpuUsage(cpuBefore)
   latencies.sort((a, b) => a - b)
+  cpuTimes.sort((a, b) => a - b)
+  // CPU time a query is what the code costs; the wall clock adds whatever else the machine runs.
   console.log(
-    `index: p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms, true record in top 10 for ${((100 * found) / queries.length).toFixed(1)}%; CPU ${((cpu.user + cpu.system) / 1000 / queries.length).toFixed(2)} ms a query`,
+    `index: p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms, true record in top 10 for ${((100 * found) / queries.length).toFixed(1)}%; CPU ${((cpu.user + cpu.system) / 1000 / queries.length).toFixed(2)} ms a query (p50 ${percentile(cpuTimes, 0.5).toFixed(2)}, p99 ${percentile(cpuTimes, 0.99).toFixed(2)})`,
   )
   console.log(`index: built in ${buildSeconds.toFixed(1)} s, ${Math.round(memory / 1e6)} MB (heap and array buffers after GC)`)
   if (!values['no-pg']) console.log(await postgres(corpus, queries))

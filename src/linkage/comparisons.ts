@@ -22,9 +22,13 @@ export interface TermFrequencyAdjustment {
   minimumU: number
   /**
    * What the value's frequency is set against: u of the comparison's exact level (Splink's rule, the
-   * default), or u of this level (Lantern's composite name levels, where "exact" means another thing).
+   * default), u of this level, or the chance that two records drawn at random share a value of the column
+   * (the sum of the squared frequencies: u of "agree on this column", averaged over its values). The last
+   * is for Lantern's composite name levels, whose own u also counts how rare the level's other condition is:
+   * names in another order are rare among non-matches whatever the names, so set against that level's u a
+   * name shared by three records took 4 bits off the match weight instead of adding to it.
    */
-  baseline?: 'exact' | 'level'
+  baseline?: 'exact' | 'level' | 'population'
 }
 
 export interface LevelDefinition {
@@ -53,7 +57,7 @@ export interface ComparisonDefinition {
   bind(table: FeatureTable): BoundComparison
 }
 
-const tf = (column: string, weight = 1, minimumU = 0, baseline: 'exact' | 'level' = 'exact'): TermFrequencyAdjustment => ({ column, weight, minimumU, baseline })
+const tf = (column: string, weight = 1, minimumU = 0, baseline: 'exact' | 'level' | 'population' = 'exact'): TermFrequencyAdjustment => ({ column, weight, minimumU, baseline })
 
 function has(tokens: Int32Array, start: number, end: number, id: number): boolean {
   for (let k = start; k < end; k++) if (tokens[k] === id) return true
@@ -130,9 +134,9 @@ export function namesComparison(): ComparisonDefinition {
     levels: [
       { label: 'Names missing', sql: 'lantern_name_tokens(l) IS NULL OR lantern_name_tokens(r) IS NULL', isNull: true },
       { label: 'Names match exactly', sql: '"given_names_l" = "given_names_r" AND "family_name_l" = "family_name_r"', tf: tf('name_set', 1, 0.000001) },
-      { label: 'The same names in another order or field', sql: 'lantern_name_set(l) = lantern_name_set(r)', tf: tf('name_set', 1, 0.000001, 'level') },
-      { label: 'All names match, some spelt differently (a variant, a transliteration, a slip)', sql: "lantern_names_level(l, r) = 'all_similar'", tf: tf('name_sounds', 1, 0.000001, 'level') },
-      { label: "All names of one record match, the other has more (a middle name, a father's name)", sql: "lantern_names_level(l, r) = 'subset'", tf: tf('name_sounds', 1, 0.000001, 'level') },
+      { label: 'The same names in another order or field', sql: 'lantern_name_set(l) = lantern_name_set(r)', tf: tf('name_set', 1, 0.000001, 'population') },
+      { label: 'All names match, some spelt differently (a variant, a transliteration, a slip)', sql: "lantern_names_level(l, r) = 'all_similar'", tf: tf('name_sounds', 1, 0.000001, 'population') },
+      { label: "All names of one record match, the other has more (a middle name, a father's name)", sql: "lantern_names_level(l, r) = 'subset'", tf: tf('name_sounds', 1, 0.000001, 'population') },
       { label: 'Family name matches, given names differ', sql: "lantern_names_level(l, r) = 'family_only'", tf: tf('name_token', 0.5, 0.00001, 'level') },
       { label: 'Two or more names match, others differ', sql: "lantern_names_level(l, r) = 'several'", tf: tf('name_token', 0.5, 0.00001, 'level') },
       {
@@ -175,8 +179,10 @@ export function namesComparison(): ComparisonDefinition {
         const jw = similarity.jaroWinkler(x, y)
         if (jw >= 0.9) return 2
         if (jw < 0.75) return 0
+        // The same sound key says little about short names: Vietnamese syllables differ in their vowels
+        // (Van, Vinh; Tuan, Thanh share VN and TN), so a sound key alone counts from five letters up.
         const sx = sound[x] as number
-        if (sx === sound[y] && strongSound[sx] === 1) return 2
+        if (sx === sound[y] && strongSound[sx] === 1 && (strings[x] as string).length >= 5 && (strings[y] as string).length >= 5) return 2
         // One slip in a name of four letters or more (Olivia, Olmvia scores 0.86 on Jaro-Winkler).
         const textX = strings[x] as string
         const textY = strings[y] as string
@@ -612,7 +618,8 @@ export function dateOfBirthComparison(): ComparisonDefinition {
               bound.tfLog = a < dobTf.length ? (dobTf[a] as number) : dobTfOf(digitsA)
               return (flagsA & DOB_DEFAULT) !== 0 ? 2 : 1
             }
-            if (dateTypo(digitsA, digitsB)) return 3
+            // A 1 January default is no typed date: two defaults a year apart are two assessments, not a slip.
+            if (((flagsA | flagsB) & DOB_DEFAULT) === 0 && dateTypo(digitsA, digitsB)) return 3
           }
           // Two exact dates never "overlap" as ranges do: unequal exact dates fall to the distance levels.
           const twoRealDates = bothExact && ((flagsA | flagsB) & DOB_DEFAULT) === 0

@@ -548,8 +548,15 @@ export function termFrequencyLog(table: FeatureTable, key: string, values: (i: n
     }
   }
   const result = new Float32Array(table.vocabulary.size)
-  for (let id = 0; id < counts.length; id++) result[id] = counts[id] ? Math.log2((counts[id] ?? 0) / total) : Math.log2(1 / Math.max(1, total))
+  let sumOfSquares = 0
+  for (let id = 0; id < counts.length; id++) {
+    const count = counts[id] ?? 0
+    result[id] = count ? Math.log2(count / total) : Math.log2(1 / Math.max(1, total))
+    if (count) sumOfSquares += (count / total) ** 2
+  }
   table.cache.set(cacheKey, result)
+  // The chance two values drawn at random are the same: the average u of "agree on this value".
+  table.cache.set(`${cacheKey}:sumsq`, sumOfSquares)
   return result
 }
 

@@ -224,3 +224,64 @@ test('dedupe of generated multicultural records finds the same person across age
   const first = run.pairs.left[0] as number
   assert.equal(clusters[first], clusters[run.pairs.right[0] as number])
 })
+
+test('short names that only share a sound key are not the same name (Van and Vinh, Tuan and Thanh), longer ones still are', () => {
+  const table = buildFeatureTable([
+    person('1', 'Van Hoc', 'Dang', { sex: 'M', nationality: 'VNM' }),
+    person('2', 'Vinh', 'Dang', { sex: 'M', nationality: 'VNM' }),
+    person('3', 'Tuan', 'Pham', { sex: 'M', nationality: 'VNM' }),
+    person('4', 'Pham Thanh', 'Quang', { sex: 'M', nationality: 'VNM' }),
+    person('5', 'Osman', 'Idris', { sex: 'M', nationality: 'SDN' }),
+    person('6', 'Othman', 'Idris', { sex: 'M', nationality: 'SDN' }),
+  ])
+  const names = namesComparison()
+  const bound = names.bind(table)
+  const label = (a: number, b: number) => names.levels[bound.level(a, b)]?.label ?? ''
+  // Before: "all names of one record match" (Vinh taken for Van), a strong level.
+  assert.equal(label(0, 1), 'Family name matches, given names differ')
+  assert.doesNotMatch(label(2, 3), /^All names/)
+  assert.match(label(4, 5), /^All names match, some spelt differently/)
+})
+
+test('names in another order weigh as much as the same names in order: their frequency is set against how often any two records share names', () => {
+  const { records } = generateRecords({ persons: 700, seed: 5 })
+  const a = person('t1', 'Van Thang', 'Truong', { ...exact('2012-03-04'), sex: 'M', nationality: 'VNM' })
+  const b = person('t2', 'Van Thang', 'Truong', { dobEarliest: '2012-01-01', dobLatest: '2012-12-31', sex: 'M', nationality: 'VNM' })
+  const c = person('t3', 'Truong Van', 'Thang', { dobEarliest: '2012-01-01', dobLatest: '2012-12-31', sex: 'M', nationality: 'VNM' })
+  const run = runLinkage([...records, a, b, c], null, { threshold: 0.5, uSamplePairs: 200_000 })
+  const index = (id: string) => run.table.records.findIndex((record) => record.recordId === id)
+  const inOrder = run.scorer.explain(index('t1'), index('t2'))
+  const reordered = run.scorer.explain(index('t1'), index('t3'))
+  assert.equal(inOrder.comparisons[0]?.label, 'Names match exactly')
+  assert.equal(reordered.comparisons[0]?.label, 'The same names in another order or field')
+  const namesWeight = (explanation: typeof inOrder) => (explanation.comparisons[0]?.weight ?? 0) + (explanation.comparisons[0]?.tfAdjustment ?? 0)
+  // Before, the reordered name's adjustment was set against u of its own, rare level: 4 bits below the same names in order.
+  assert.ok(namesWeight(reordered) > namesWeight(inOrder) - 1.5, `${namesWeight(reordered)} vs ${namesWeight(inOrder)}`)
+  assert.ok(reordered.matchProbability >= 0.5, `${reordered.matchProbability}`)
+})
+
+test('two different children with the same common name, a default date of birth and no identifier stay below the threshold', () => {
+  const { records } = generateRecords({ persons: 700, seed: 5 })
+  const a = person('d1', 'Mohammed', 'Ali', { ...exact('2010-01-01'), sex: 'M', nationality: 'SDN' })
+  const b = person('d2', 'Mohammed', 'Ali', { ...exact('2011-01-01'), sex: 'M', nationality: 'SDN' })
+  // A common name in a national register: other boys called Mohammed Ali, born over eight years.
+  const others = Array.from({ length: 40 }, (_, k) =>
+    person(`o${k}`, 'Mohammed', 'Ali', { ...exact(`${2009 + (k % 8)}-${String(1 + (k % 12)).padStart(2, '0')}-${String(2 + (k % 27)).padStart(2, '0')}`), sex: 'M', nationality: 'SDN' }),
+  )
+  const run = runLinkage([...records, ...others, a, b], null, { threshold: 0.5, uSamplePairs: 200_000 })
+  const index = (id: string) => run.table.records.findIndex((record) => record.recordId === id)
+  const explanation = run.scorer.explain(index('d1'), index('d2'))
+  // Before, two defaults a year apart were one digit apart: "a typing slip".
+  assert.equal(explanation.comparisons[1]?.label, 'Dates of birth consistent within a year either side of a default date')
+  assert.ok(explanation.matchProbability < 0.5, `${explanation.matchProbability}`)
+  // The common name's frequency takes weight off: less than an exact match of a rare name would carry.
+  assert.ok((explanation.comparisons[0]?.tfAdjustment ?? 0) < 0)
+})
+
+test('the generator writes no impossible date of birth (a slip that puts it after today or 25 years back is refused on entry)', () => {
+  const { records } = generateRecords({ persons: 3000, seed: 9, today: '2026-11-21' })
+  for (const record of records) {
+    if (record.dateOfBirth === null) continue
+    assert.ok(record.dateOfBirth <= '2026-11-21' && record.dateOfBirth > '2001-12-31', `${record.recordId} ${record.dateOfBirth}`)
+  }
+})

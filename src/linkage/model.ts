@@ -29,6 +29,12 @@ export interface LinkageModel {
  */
 export const TF_MINIMUM_RECORDS = 1000
 
+/** log2 of the chance two records drawn at random share a value of a tf column (kept by termFrequencyLog); `fallback` (a u) when not computed. */
+function populationSumOfSquaresLog(table: FeatureTable, column: string, fallback: number): number {
+  const sum = table.cache.get(`tf:${column}:sumsq`)
+  return Math.log2(typeof sum === 'number' && sum > 0 ? sum : fallback)
+}
+
 export const weightOfProbability = (probability: number): number => Math.log2(probability / (1 - probability))
 export const probabilityOfWeight = (weight: number): number => {
   const odds = 2 ** weight
@@ -77,7 +83,8 @@ export class Scorer {
         if (level.tf && !level.isNull && table.size >= TF_MINIMUM_RECORDS) {
           this.tfWeight[offset + k] = level.tf.weight
           this.tfMinimumLog[offset + k] = level.tf.minimumU > 0 ? Math.log2(level.tf.minimumU) : -Infinity
-          this.tfExactULog[offset + k] = Math.log2(level.tf.baseline === 'level' ? u : exactU(level.tf.column))
+          this.tfExactULog[offset + k] =
+            level.tf.baseline === 'population' ? populationSumOfSquaresLog(table, level.tf.column, exactU(level.tf.column)) : Math.log2(level.tf.baseline === 'level' ? u : exactU(level.tf.column))
         }
       })
       offset += levels.length

@@ -12,9 +12,11 @@ import {
   AFGHAN,
   AFGHAN_TAIL,
   ALBANIAN,
+  ALBANIAN_RARE,
   ALBANIAN_TAIL,
   ARABIC_TAIL,
   BRITISH,
+  BRITISH_RARE,
   BRITISH_TAIL,
   ERITREAN,
   ERITREAN_TAIL,
@@ -22,6 +24,7 @@ import {
   SYRIAN,
   VIETNAMESE,
   VIETNAMESE_TAIL,
+  withRareSurnames,
   type NameItem,
 } from './names.ts'
 
@@ -39,10 +42,21 @@ const GROUP_WEIGHTS: [Group, number][] = [
   ['SYR', 5],
 ]
 
-// Each pool: the common names, then the long tail.
+// Each pool: the common names, then the long tail. British and Albanian surnames are spread over many rare
+// names as they are in life (names.ts: withRareSurnames); without them Smith was 4.9% of British children
+// and Hoxha 8.4% of Albanian ones, and two unrelated children shared a full name 20 to 30 times as often
+// as they do (bench/linkage/README.md).
 const POOLS = {
-  GBR: { male: [...BRITISH.male, ...BRITISH_TAIL.male], female: [...BRITISH.female, ...BRITISH_TAIL.female], family: [...BRITISH.family, ...BRITISH_TAIL.family] },
-  ALB: { male: [...ALBANIAN.male, ...ALBANIAN_TAIL.male], female: [...ALBANIAN.female, ...ALBANIAN_TAIL.female], family: [...ALBANIAN.family, ...ALBANIAN_TAIL.family] },
+  GBR: {
+    male: [...BRITISH.male, ...BRITISH_TAIL.male],
+    female: [...BRITISH.female, ...BRITISH_TAIL.female],
+    family: withRareSurnames([...BRITISH.family, ...BRITISH_TAIL.family], BRITISH_RARE.roots, BRITISH_RARE.ends, 0.7),
+  },
+  ALB: {
+    male: [...ALBANIAN.male, ...ALBANIAN_TAIL.male],
+    female: [...ALBANIAN.female, ...ALBANIAN_TAIL.female],
+    family: withRareSurnames([...ALBANIAN.family, ...ALBANIAN_TAIL.family], ALBANIAN_RARE.roots, ALBANIAN_RARE.ends, 0.6),
+  },
   VNM: {
     male: [...VIETNAMESE.male, ...VIETNAMESE_TAIL.male],
     female: [...VIETNAMESE.female, ...VIETNAMESE_TAIL.female],
@@ -188,7 +202,8 @@ function spell(random: Random, name: NameItem, options: { variantChance: number;
 
 const foldMarks = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd')
 
-function dateTypo(random: Random, date: string): string {
+/** A slip in a typed date of birth; one that makes no sense for a child (after today, or 25 years or more ago) is refused on entry, as a case system's validation would, so the date stays as it was. */
+function dateTypo(random: Random, date: string, today: string): string {
   const [year, month, day] = date.split('-') as [string, string, string]
   if (Number(day) <= 12 && random.chance(0.5)) return `${year}-${day}-${month}`
   const digits = [...`${year}${month}${day}`]
@@ -196,7 +211,8 @@ function dateTypo(random: Random, date: string): string {
   digits[position] = String((Number(digits[position]) + random.int(1, 8)) % 10)
   const text = digits.join('')
   const candidate = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`
-  return Number.isNaN(Date.parse(`${candidate}T00:00:00Z`)) || new Date(`${candidate}T00:00:00Z`).toISOString().slice(0, 10) !== candidate ? date : candidate
+  if (Number.isNaN(Date.parse(`${candidate}T00:00:00Z`)) || new Date(`${candidate}T00:00:00Z`).toISOString().slice(0, 10) !== candidate) return date
+  return candidate > today || Number(candidate.slice(0, 4)) <= Number(today.slice(0, 4)) - 25 ? date : candidate
 }
 
 const SOURCES = ['police', 'local_authority', 'home_office']
@@ -308,7 +324,7 @@ function renderRecord(random: Random, person: TruePerson, recordId: string, toda
   const roll = random.next()
   const year = Number(person.dateOfBirth.slice(0, 4))
   if (roll < mix.exact) {
-    if (random.chance(0.03)) dateOfBirth = dateTypo(random, person.dateOfBirth)
+    if (random.chance(0.03)) dateOfBirth = dateTypo(random, person.dateOfBirth, today)
   } else if (roll < mix.exact + mix.default) {
     dateOfBirth = `${year + random.int(-1, 1)}-01-01`
   } else if (roll < mix.exact + mix.default + mix.assessed) {

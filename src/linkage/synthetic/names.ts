@@ -309,3 +309,33 @@ export const AFGHAN_TAIL = {
     Kakar Kohistani Lodin Mangal Mohmand Naderi Nazari Niazi Nuristani Omari Qaderi Rahmani Rasuli Sahak Samadi Shinwari Sharifi
     Tajik Tokhi Wahidi Waziri Zadran Zaheer Zazai`, true, 0.7),
 }
+
+/**
+ * Rare surnames made the way the real ones were (a root and an ending: Ash-ford, Black-well; Gjon-aj,
+ * Lek-aj), each carried by few people. `share` is the part of the population that carries one of them, the
+ * rest carry a name of `common`, whose weights are scaled down to the remaining share.
+ */
+export function withRareSurnames(common: NameItem[], roots: string[], ends: string[], share: number): NameItem[] {
+  const rare: NameItem[] = []
+  for (const root of roots) for (const end of ends) rare.push({ spellings: [`${root}${end}`], weight: 1 })
+  const commonTotal = common.reduce((sum, entry) => sum + (entry.weight ?? 1), 0)
+  const scale = ((1 - share) / commonTotal) * (rare.length / share)
+  return [...common.map((entry) => ({ ...entry, weight: (entry.weight ?? 1) * scale })), ...rare]
+}
+
+/**
+ * British surnames: Smith is carried by about 1.3% of people in England and Wales and the commonest few
+ * hundred surnames by about a third; the rest are spread over tens of thousands of rarer names.
+ */
+export const BRITISH_RARE = {
+  roots: `Ash Black Brad Bram Brom Cal Chad Cran Dal Elm Fair Farn Hal Hart Hay Lang Lock Mar Mid Mill Mor New North Oak Red Rid Rom
+    Shel South Stan Thorn Wake West Whit Wind Wood Ald Bar Bel Bur Cart Ed Hol Kings Pen Sal Stock Tan Wel`.trim().split(/\s+/),
+  ends: 'ley ton ford field worth wood well ham by shaw stone more croft hurst wick bury dale ridge combe hill'.split(' '),
+}
+
+/** Albanian surnames: from a forefather's name with -aj, -i, -ku, -ja, -llari (Gjonaj, Lekaj, Marku). */
+export const ALBANIAN_RARE = {
+  roots: `Gjon Lek Pal Prek Nik Mark Ded Gjok Ndre Zef Kol Pjet Tom Gjerg Mirash Prend Frrok Marash Ndoc Lul Bib Vuk Zog Bardh
+    Kuq Zen Rexh Haxh Sel Shaban Ram Hasan Ahmet Bajram Qazim Dul Must Sul Ismajl Jashar`.trim().split(/\s+/),
+  ends: ['aj', 'i', 'ku', 'ja', 'llari'],
+}

@@ -1,0 +1,48 @@
+// bench/search/misses.ts: which encounter queries miss the true record in the top 10, and why (never a
+// candidate, or outranked, and by whom), with the share found per nationality group.
+//
+//   node bench/search/misses.ts [--persons 100000] [--queries 1000] [--examples 40]
+import { parseArgs } from 'node:util'
+import { generateEncounters, generateRecords } from '../../src/linkage/synthetic/generator.ts'
+import { SearchIndex } from '../../src/linkage/search-index.ts'
+import { loadPersonModel } from '../../src/linkage/models/person-model.ts'
+import type { PersonRecord } from '../../src/linkage/person-record.ts'
+
+const { values } = parseArgs({ options: { persons: { type: 'string' }, queries: { type: 'string' }, examples: { type: 'string' } } })
+const size = Number(values.persons ?? 100_000)
+const { records: corpus } = generateRecords({ persons: size, seed: 5, furtherRecordChance: 0 })
+const queries = generateEncounters({ persons: size, seed: 5, furtherRecordChance: 0, corpus, queries: Number(values.queries ?? 1000) })
+const index = new SearchIndex(loadPersonModel(), corpus)
+const byPerson = new Map(corpus.map((record) => [record.extra.person_id, record]))
+const byId = new Map(corpus.map((record) => [record.recordId, record]))
+const show = (record: PersonRecord | undefined) =>
+  record
+    ? `${record.givenNames} / ${record.familyName}${record.otherNames.length ? ` (${record.otherNames.join('; ')})` : ''} | ${record.dateOfBirth ?? `${record.dobEarliest ?? '?'}..${record.dobLatest ?? '?'}`} | ${record.sex} | ${record.nationality ?? '-'} | ${record.identifiers.map((identifier) => identifier.value).join(',')}`
+    : '-'
+let found = 0
+let notCandidate = 0
+let outranked = 0
+const groups = new Map<string, { found: number; total: number }>()
+const examples: string[] = []
+for (const query of queries) {
+  const truth = byPerson.get(query.extra.person_id)
+  const hits = index.searchExplained(query, { top: 2000 })
+  const rank = hits.findIndex((hit) => hit.recordId === truth?.recordId)
+  const group = groups.get(query.extra.group ?? '') ?? { found: 0, total: 0 }
+  group.total++
+  groups.set(query.extra.group ?? '', group)
+  if (rank >= 0 && rank < 10) {
+    found++
+    group.found++
+    continue
+  }
+  if (rank < 0) notCandidate++
+  else outranked++
+  if (examples.length >= Number(values.examples ?? 40)) continue
+  const hit = hits[rank]
+  const why = hit ? `  [${hit.matchWeight.toFixed(1)} against #10 ${(hits[9]?.matchWeight ?? 0).toFixed(1)}: ${hit.explanation.comparisons.map((c) => `${c.comparison}:${c.level}`).join(' ')}]` : ''
+  examples.push(`rank ${rank < 0 ? 'none' : rank + 1}: query ${show(query)}\n     true ${show(truth)}${why}\n     #1   ${show(byId.get(hits[0]?.recordId ?? ''))} [${(hits[0]?.matchWeight ?? 0).toFixed(1)}]`)
+}
+console.log(`${size} persons, ${queries.length} queries: true record in the top 10 for ${((100 * found) / queries.length).toFixed(1)}%; missed: ${notCandidate} never a candidate, ${outranked} outranked`)
+console.log([...groups].map(([name, group]) => `${name} ${((100 * group.found) / group.total).toFixed(1)}% of ${group.total}`).join(', '))
+console.log(examples.join('\n'))

@@ -183,6 +183,7 @@ export function createSsda903ImportService(db: Kysely<Database>, options: Ssda90
         const careOf = groupBy(careRows, (row) => row.person_id)
         const missingOf = groupBy(missingRows, (row) => row.person_id)
         const previousOf = new Map(previousRows.map((row) => [row.child, row]))
+        progress('match', 1, 1)
 
         // Rule 576: the period each child had open when the year began, from Lantern's own record.
         const window = collectionWindow(request.year)
@@ -473,6 +474,7 @@ async function writePlan(
   const steps = 8
   let step = 0
   const advance = () => progress('write', ++step, steps)
+  progress('write', 0, steps)
   await insertRows(trx, 'person', PERSON_COLUMNS, plan.personsToInsert)
   advance()
   await updateRows(trx, 'person', Object.fromEntries(Object.entries(PERSON_COLUMNS).filter(([name]) => !['id', 'owning_agency_id', 'created_by_user_id'].includes(name))), plan.personsToUpdate, { versioned: true })

@@ -513,11 +513,22 @@ async function writePlan(
   }))
   for (let start = 0; start < entries.length; start += AUDIT_CHUNK) await recordAudit(trx, actor, entries.slice(start, start + AUDIT_CHUNK))
   advance()
-  // A load that grows the tables by a tenth leaves the planner's statistics stale until autovacuum comes
-  // round, and the next import's lookups would scan whole tables in nested loops: refresh them now, as
-  // autovacuum's own threshold would, but at once.
-  const inserted = Math.max(plan.personsToInsert.length, plan.careToInsert.length, plan.missingToInsert.length)
-  if (inserted > 0 && inserted >= 0.1 * (await repo.estimatedRows(trx, ['person', 'care_episode', 'missing_episode']))) await repo.analyseTouchedTables(trx)
+  // A table that has never been analysed leaves the planner guessing that `person_id = any(...)` matches most
+  // of it, and the next import's lookups scan whole tables. Once analysed, its estimates scale with its size
+  // (the distinct ids are kept as a fraction of the rows), so a table is analysed again only when this load
+  // at least doubles it: a handful of times over a national year rather than after every return.
+  const inserted: Record<string, number> = {
+    person: plan.personsToInsert.length,
+    person_identifier: plan.identifiersToInsert.length,
+    care_episode: plan.careToInsert.length,
+    missing_episode: plan.missingToInsert.length,
+    ssda903_return_child: plan.returnRows.length,
+  }
+  const grown = Object.keys(inserted).filter((table) => (inserted[table] ?? 0) > 0)
+  if (grown.length > 0) {
+    const estimates = await repo.estimatedRows(trx, grown)
+    await repo.analyseTables(trx, grown.filter((table) => (inserted[table] ?? 0) >= (estimates.get(table) ?? 0)))
+  }
   advance()
 }
 

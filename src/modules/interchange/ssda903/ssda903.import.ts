@@ -95,6 +95,17 @@ function sameCare(row: CareRow, cells: Record<string, Cell>): boolean {
   })
 }
 
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, index) => id === b[index])
+}
+
+function sameReturnRow(row: ReturnRow, next: Plan['returnRows'][number]): boolean {
+  return (
+    row.person_id === next.person_id && sameIds(row.care_episode_ids, next.care_episode_ids) && sameIds(row.missing_episode_ids, next.missing_episode_ids) &&
+    (row.mother ?? null) === next.mother && (row.mother_child_dob ?? null) === next.mother_child_dob && (row.uasc_ceased_on ?? null) === next.uasc_ceased_on
+  )
+}
+
 /** Keys that match a return's rows to records: the start date, and the how-manieth on that day. */
 function keyed<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T> {
   const counts = new Map<string, number>()
@@ -208,6 +219,7 @@ export function createSsda903ImportService(db: Kysely<Database>, options: Ssda90
           if (inUse.has(item.id)) plan.conflicts.push({ rule: LANTERN_RULE, message: `Lantern holds interviews, police actions or a linked police record on the missing period from ${item.startedOn}, which this return no longer has: correct the return or the record in Lantern`, table: 'Missing', line: null, field: 'MIS_START', key: item.child })
         }
         issues.push(...plan.conflicts)
+        progress('plan', 1, 1)
         for (const conflict of plan.conflicts) if (conflict.key) leftOut.add(conflict.key)
 
         const inFile = headerChildren.length
@@ -265,6 +277,8 @@ interface Plan {
   missingToUpdate: Record<string, Cell>[]
   missingToRemove: { id: string; child: string; startedOn: string }[]
   returnRows: Parameters<typeof repo.upsertReturnChildren>[1][number][]
+  returnRowsToWrite: Parameters<typeof repo.upsertReturnChildren>[1][number][]
+  returnRowsNew: number
   audits: Map<string, { child: string; created: boolean; care: Counts; missing: Counts; personChanged: boolean }>
   conflicts: Issue[]
   children: { created: number; updated: number; unchanged: number }
@@ -289,7 +303,7 @@ function planWrites(
 ): Plan {
   const plan: Plan = {
     personsToInsert: [], personsToUpdate: [], identifiersToInsert: [], upnChanged: [], careToInsert: [], careToUpdate: [], careToRemove: [],
-    missingToInsert: [], missingToUpdate: [], missingToRemove: [], returnRows: [], audits: new Map(), conflicts: [],
+    missingToInsert: [], missingToUpdate: [], missingToRemove: [], returnRows: [], returnRowsToWrite: [], returnRowsNew: 0, audits: new Map(), conflicts: [],
     children: { created: 0, updated: 0, unchanged: 0 },
     unchanged: { care: 0, missing: 0 },
   }
@@ -451,10 +465,14 @@ function planWrites(
     plan.missingToInsert.push(...missingWrites.insert)
     plan.missingToUpdate.push(...missingWrites.update)
     plan.missingToRemove.push(...missingWrites.remove)
-    plan.returnRows.push({
+    const returnRow = {
       agency_id: la.id, collection_year: year, child: child.child, person_id: personId, care_episode_ids: careIds, missing_episode_ids: missingIds,
       mother: child.mother, mother_child_dob: child.motherChildDob, uasc_ceased_on: child.uascCeasedOn, import_run_id: runId,
-    })
+    }
+    plan.returnRows.push(returnRow)
+    // What the return made for this child, rewritten only when it changed (it keeps naming the run that made it).
+    if (!previous || !sameReturnRow(previous, returnRow)) plan.returnRowsToWrite.push(returnRow)
+    if (!previous) plan.returnRowsNew += 1
     if (!existing || personChanged) plan.audits.set(personId, { child: child.child, created: !existing, care, missing, personChanged })
   }
   return plan
@@ -496,7 +514,7 @@ async function writePlan(
   await updateRows(trx, 'missing_episode', { continues_episode_id: 'uuid' }, continuations, { versioned: false })
   await updateRows(trx, 'missing_episode', { started_at: 'timestamptz', ended_at: 'timestamptz', continues_episode_id: 'uuid' }, plan.missingToUpdate, { versioned: true })
   advance()
-  await repo.upsertReturnChildren(trx, plan.returnRows)
+  await repo.upsertReturnChildren(trx, plan.returnRowsToWrite)
   advance()
   const entries: AuditEntry[] = [...plan.audits].map(([personId, audit]) => ({
     action: audit.created ? 'IMPORT_PERSON' : 'REIMPORT_PERSON',
@@ -522,7 +540,7 @@ async function writePlan(
     person_identifier: plan.identifiersToInsert.length,
     care_episode: plan.careToInsert.length,
     missing_episode: plan.missingToInsert.length,
-    ssda903_return_child: plan.returnRows.length,
+    ssda903_return_child: plan.returnRowsNew,
   }
   const grown = Object.keys(inserted).filter((table) => (inserted[table] ?? 0) > 0)
   if (grown.length > 0) {

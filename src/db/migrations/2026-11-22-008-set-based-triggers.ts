@@ -11,7 +11,10 @@ import { sql, type Kysely } from 'kysely'
 //    back once per statement. The rows, their positions and hashes are exactly what they were.
 // 2. The search index's change log (docs/adr/0012). One upsert into identity_change and one pg_notify per
 //    row became one set-based upsert of the distinct people and one notify per statement, from the
-//    statement's transition tables. Each changed person still gets a new sequence number and time.
+//    statement's transition tables. Each changed person gets a new sequence number and time once per
+//    transaction: a person this transaction has already noted is not noted again (an import writes a person,
+//    then their identifiers, then their episodes); the index reloads them from what commits, and reads the
+//    change log with a 30-second margin for transactions still open.
 
 const statements: string[] = [
   `CREATE OR REPLACE FUNCTION audit_event_chain() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -71,7 +74,8 @@ const statements: string[] = [
       END;
       EXECUTE 'INSERT INTO identity_change (person_id, seq, changed_at)
         SELECT p, nextval(''identity_change_seq''), clock_timestamp() FROM (SELECT DISTINCT p FROM (' || changed || ') AS rows WHERE p IS NOT NULL ORDER BY p) AS people
-        ON CONFLICT (person_id) DO UPDATE SET seq = excluded.seq, changed_at = excluded.changed_at';
+        ON CONFLICT (person_id) DO UPDATE SET seq = excluded.seq, changed_at = excluded.changed_at
+        WHERE identity_change.xmin <> pg_current_xact_id()::xid';
       GET DIAGNOSTICS noted = ROW_COUNT;
       IF noted > 0 THEN
         PERFORM pg_notify('lantern_identity_change', '');

@@ -106,6 +106,34 @@ function sameReturnRow(row: ReturnRow, next: Plan['returnRows'][number]): boolea
   )
 }
 
+/**
+ * London's day boundaries, worked out once per date: a return's hundreds of thousands of dates are a few
+ * hundred distinct days, and each conversion goes through the time-zone database.
+ */
+function londonDays() {
+  const starts = new Map<string, number>()
+  const dates = new Map<number, string>()
+  return {
+    startOf(isoDate: string): Date {
+      let ms = starts.get(isoDate)
+      if (ms === undefined) {
+        ms = startOfLondonDay(isoDate).getTime()
+        starts.set(isoDate, ms)
+      }
+      return new Date(ms)
+    },
+    dateOf(instant: Date): string {
+      const ms = instant.getTime()
+      let date = dates.get(ms)
+      if (date === undefined) {
+        date = londonDateOf(instant)
+        dates.set(ms, date)
+      }
+      return date
+    },
+  }
+}
+
 /** Keys that match a return's rows to records: the start date, and the how-manieth on that day. */
 function keyed<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T> {
   const counts = new Map<string, number>()
@@ -307,6 +335,7 @@ function planWrites(
     children: { created: 0, updated: 0, unchanged: 0 },
     unchanged: { care: 0, missing: 0 },
   }
+  const days = londonDays()
   const geographyCache = new Map<string, Record<string, Cell>>()
   const geographyOf = (home: string | null, placement: string | null): Record<string, Cell> => {
     const cacheKey = `${home ?? ''}|${placement ?? ''}`
@@ -377,7 +406,7 @@ function planWrites(
     }
 
     // ---- missing and away periods, matched by category and start date
-    const existingMissing = keyed(existing ? (known.missingOf.get(personId) ?? []) : [], (row) => `${row.la_category}|${londonDateOf(row.started_at)}`)
+    const existingMissing = keyed(existing ? (known.missingOf.get(personId) ?? []) : [], (row) => `${row.la_category}|${days.dateOf(row.started_at)}`)
     const missingIds: string[] = []
     const periodIds = new Map<MissingPeriod, string>()
     const fileMissing = keyed(child.missing, (period) => `${period.category}|${period.startedOn}`)
@@ -391,8 +420,8 @@ function planWrites(
       // DfE: an A that becomes an M (or the reverse) is two periods, the end of one the start of the next.
       const before = child.missing.find((other) => other !== period && other.endedOn === period.startedOn && other.category !== period.category)
       const continues = before ? (periodIds.get(before) ?? null) : null
-      const startedAt = startOfLondonDay(period.startedOn)
-      const endedAt = period.endedOn === null ? null : startOfLondonDay(period.endedOn)
+      const startedAt = days.startOf(period.startedOn)
+      const endedAt = period.endedOn === null ? null : days.startOf(period.endedOn)
       const row = existingMissing.get(key)
       if (row) {
         existingMissing.delete(key)
@@ -413,18 +442,18 @@ function planWrites(
     const previousMissing = new Set(previous?.missing_episode_ids ?? [])
     for (const row of existingMissing.values()) {
       if (previousMissing.has(row.id)) {
-        missingWrites.remove.push({ id: row.id, child: child.child, startedOn: londonDateOf(row.started_at) })
+        missingWrites.remove.push({ id: row.id, child: child.child, startedOn: days.dateOf(row.started_at) })
         missing.removed += 1
         continue
       }
       const kept = { start: row.started_at.getTime(), end: row.ended_at?.getTime() ?? null }
       const clash = child.missing.find((period) =>
-        overlaps(kept, { start: startOfLondonDay(period.startedOn).getTime(), end: period.endedOn === null ? null : startOfLondonDay(period.endedOn).getTime() }),
+        overlaps(kept, { start: days.startOf(period.startedOn).getTime(), end: period.endedOn === null ? null : days.startOf(period.endedOn).getTime() }),
       )
       if (clash) {
         plan.conflicts.push({
           rule: LANTERN_RULE,
-          message: `This period overlaps the ${row.la_category} period from ${londonDateOf(row.started_at)}${row.ended_at ? ` to ${londonDateOf(row.ended_at)}` : ' (still open)'} that Lantern already holds for this child and no return made (SSDA903 rule 574): correct one of them`,
+          message: `This period overlaps the ${row.la_category} period from ${days.dateOf(row.started_at)}${row.ended_at ? ` to ${days.dateOf(row.ended_at)}` : ' (still open)'} that Lantern already holds for this child and no return made (SSDA903 rule 574): correct one of them`,
           table: 'Missing', line: clash.line, field: 'MIS_START', key: child.child,
         })
       }

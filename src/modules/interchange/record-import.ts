@@ -26,8 +26,19 @@ export interface RecordFormat<T> {
   read: (reader: RowReader) => T | null
   /** Checks the good rows against what Lantern holds, in the transaction, before anything is written. */
   check: (trx: Kysely<Database>, actor: Actor, records: { line: number; key: string; record: T }[]) => Promise<Issue[]>
-  /** Writes one record; says which person it touched and whether it made or changed them. */
-  write: (trx: Kysely<Database>, actor: Actor, record: T, runId: string) => Promise<{ personId: string; personCreated: boolean; changed: boolean; created: boolean }>
+  /**
+   * Writes every good record, in file order, set-based (what Lantern holds read once for the whole file, the
+   * writes a statement per table and chunk); says for each which person it touched and whether it made or
+   * changed them.
+   */
+  writeAll: (trx: Kysely<Database>, actor: Actor, records: readonly { line: number; key: string; record: T }[], runId: string) => Promise<WriteResult[]>
+}
+
+export interface WriteResult {
+  personId: string
+  personCreated: boolean
+  changed: boolean
+  created: boolean
 }
 
 export async function importRecords<T>(db: Kysely<Database>, actor: Actor, format: RecordFormat<T>, request: RecordImportRequest, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<ImportResult> {
@@ -67,8 +78,7 @@ export async function importRecords<T>(db: Kysely<Database>, actor: Actor, forma
     const counts = { records: read.rows.length, imported: good.length, created: 0, updated: 0, unchanged: 0, peopleCreated: 0, leftOut: leftOutList, rowsWithoutKeyLeftOut: unkeyedProblems }
     const run = await saveRun(trx, actor, { ...base, status: issues.length > 0 ? 'imported_in_part' : 'imported', files: [read.summary], summary: counts }, sortIssues(issues))
     const touched = new Map<string, boolean>()
-    for (const item of good) {
-      const result = await format.write(trx, actor, item.record, run.id)
+    for (const result of await format.writeAll(trx, actor, good, run.id)) {
       if (result.created) counts.created += 1
       else if (result.changed) counts.updated += 1
       else counts.unchanged += 1

@@ -3,11 +3,11 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.ts'
 import type { Actor } from '../access/actor.ts'
-import { recordAudit } from '../audit/audit.service.ts'
 import { uuidv7 } from '../../lib/ids.ts'
 import { ValidationError } from '../../lib/errors.ts'
 import { DEFAULT_MAX_FILE_BYTES, type IncomingFile } from './files.ts'
 import { sortIssues, type Issue } from './report.ts'
+import { recordAuditInChunks } from './bulk.ts'
 import { saveRun, type ImportFormat, type ImportResult } from './import-run.service.ts'
 import { lockImports } from './import-run.repository.ts'
 import { readTabular, RowReader, type Column, type TabularRow } from './tabular.ts'
@@ -85,7 +85,7 @@ export async function importRecords<T>(db: Kysely<Database>, actor: Actor, forma
       if (result.personCreated) counts.peopleCreated += 1
       if (result.personCreated || result.changed || result.created) touched.set(result.personId, (touched.get(result.personId) ?? false) || result.personCreated)
     }
-    await recordAudit(
+    await recordAuditInChunks(
       trx,
       actor,
       [...touched].map(([personId, created]) => ({

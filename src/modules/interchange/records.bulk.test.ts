@@ -124,6 +124,18 @@ describe('police and NRM files written set-based', () => {
     assert.deepEqual((await kit.services.audit.verifyChain()).problems, [])
   })
 
+  test('a file of more people than one audit statement takes (5,500): every one audited', async () => {
+    const rows = Array.from({ length: 5_500 }, (_, n) => ({
+      incident_reference: `BIG-${n}`, person_reference: `BIG-N${n}`, family_name: `Big${n}`, sex: 'unknown', missing_since: '2024-03-01 12:00', initial_risk: 'low',
+    }))
+    const before = await counts(force.id)
+    const result = await kit.services.policeImport.importIncidents(officer.actor, { files: [csv('incidents.csv', POLICE_COLUMNS, rows)] })
+    assert.equal(result.status, 'imported', JSON.stringify(result.issues.slice(0, 3)))
+    const after = await counts(force.id)
+    assert.equal(after.people - before.people, rows.length)
+    assert.equal(after.audit - before.audit, rows.length)
+  })
+
   test('an NRM caseload: a person referred twice is one person; loading again writes nothing', async () => {
     const rows = referrals()
     const result = await kit.services.nrmImport.importReferrals(decisionMaker.actor, { files: [csv('referrals.csv', NRM_COLUMNS, rows)] })

@@ -5,7 +5,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/database.ts'
 import type { Actor } from '../../access/actor.ts'
-import { recordAudit } from '../../audit/audit.service.ts'
 import type { AuditEntry } from '../../audit/audit.actions.ts'
 import { createAgenciesService } from '../../agencies/agencies.service.ts'
 import { placementGeography } from '../../agencies/geography.ts'
@@ -14,7 +13,7 @@ import { TtlCache } from '../../../lib/ttl-cache.ts'
 import { londonDateOf, startOfLondonDay } from '../../../lib/dates.ts'
 import { NotFoundError, ValidationError } from '../../../lib/errors.ts'
 import { DEFAULT_MAX_FILE_BYTES, type IncomingFile } from '../files.ts'
-import { deleteByIds, insertRows, updateRows, type Cell, type Columns } from '../bulk.ts'
+import { deleteByIds, insertRows, recordAuditInChunks, updateRows, type Cell, type Columns } from '../bulk.ts'
 import { isFileIssue, LANTERN_RULE, sortIssues, type Issue } from '../report.ts'
 import { requireImporter, saveRun, type ImportResult, type RunStatus } from '../import-run.service.ts'
 import { lockImports } from '../import-run.repository.ts'
@@ -507,8 +506,6 @@ function planWrites(
   return plan
 }
 
-const AUDIT_CHUNK = 4_000
-
 async function writePlan(
   trx: Kysely<Database>,
   actor: Actor,
@@ -558,7 +555,7 @@ async function writePlan(
       missingEpisodes: `${audit.missing.created} new, ${audit.missing.updated} changed, ${audit.missing.removed} removed`,
     },
   }))
-  for (let start = 0; start < entries.length; start += AUDIT_CHUNK) await recordAudit(trx, actor, entries.slice(start, start + AUDIT_CHUNK))
+  await recordAuditInChunks(trx, actor, entries)
   advance()
   // A table that has never been analysed leaves the planner guessing that `person_id = any(...)` matches most
   // of it, and the next import's lookups scan whole tables. Once analysed, its estimates scale with its size

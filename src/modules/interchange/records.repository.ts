@@ -61,11 +61,11 @@ export async function findPeople(db: Kysely<Database>, ids: readonly string[]) {
     db.selectFrom('person_name').select(['person_id', 'kind', 'text']).where(sql<boolean>`person_id = any(${found}::uuid[])`).orderBy('person_id').orderBy('position').execute(),
     db.selectFrom('person_identifier').select(['person_id', 'kind', 'value']).where(sql<boolean>`person_id = any(${found}::uuid[])`).execute(),
   ])
-  return people.map((person) => ({
-    ...person,
-    names: names.filter((name) => name.person_id === person.id).map((name) => ({ kind: name.kind, text: name.text })),
-    identifiers: identifiers.filter((identifier) => identifier.person_id === person.id).map((identifier) => ({ kind: identifier.kind, value: identifier.value })),
-  }))
+  const namesOf = new Map<string, { kind: string; text: string }[]>()
+  for (const name of names) namesOf.set(name.person_id, [...(namesOf.get(name.person_id) ?? []), { kind: name.kind, text: name.text }])
+  const identifiersOf = new Map<string, { kind: string; value: string }[]>()
+  for (const identifier of identifiers) identifiersOf.set(identifier.person_id, [...(identifiersOf.get(identifier.person_id) ?? []), { kind: identifier.kind, value: identifier.value }])
+  return people.map((person) => ({ ...person, names: namesOf.get(person.id) ?? [], identifiers: identifiersOf.get(person.id) ?? [] }))
 }
 
 /** Replaces the names of these people; each name gets its phonetic key from the database's double metaphone. */

@@ -120,13 +120,14 @@ export function createPoliceImportService(db: Kysely<Database>) {
       // ... and against the force's own records of the person, read for the whole file at once.
       const matched = await matchPeople(trx, actor, items.map((item) => item.record))
       const episodesOf = await repo.episodesOfPeople(trx, [...new Set(matched.personOf.values())])
+      const inFile = new Set(items.map((item) => item.key))
       for (const item of items) {
         const personId = matched.personOf.get(item.record.reference)
         if (!personId) continue
         const existing = matched.incidents.get(item.record.reference)
         for (const episode of episodesOf.get(personId) ?? []) {
           if (episode.id === existing?.record_id || episode.incident_reference === item.record.reference) continue
-          if (items.some((other) => other.key === episode.incident_reference)) continue
+          if (episode.incident_reference !== null && inFile.has(episode.incident_reference)) continue
           if (overlaps(period(item.record), { start: episode.started_at.getTime(), end: episode.ended_at?.getTime() ?? null })) {
             problem(item.line, item.key, 'missing_since', `This incident overlaps the episode from ${episode.started_at.toISOString()} that Lantern holds for this person${episode.incident_reference ? ` (${episode.incident_reference})` : ''}`)
           }

@@ -1,25 +1,22 @@
 // bench/import: a national SSDA903 year (about 115,000 children, 90,000 Missing rows), generated with a seeded
-// generator as every English authority's return, validated and imported on PostgreSQL one return after
-// another, each by a user of its authority, beside two baselines measured in the same run: validation alone
-// (read and check, no database), and a naive import of a sample, one INSERT per row, scaled to the year.
+// generator as every English authority's return, validated and imported on PostgreSQL, each return by a user
+// of its authority, beside peers measured in the same run: validation alone (read and check, no database), a
+// raw COPY of the same records and audit rows into a fresh database of the same schema (the floor), and a
+// naive import of a sample, one INSERT per row, scaled to the year.
 //
 //   npm run bench:import                               115,000 children on PostgreSQL (LANTERN_BENCH_DATABASE_URL or 127.0.0.1:5432)
 //   npm run bench:import -- --children 20000 --engine pglite
 import { parseArgs } from 'node:util'
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
+import { loadavg } from 'node:os'
 import { sql } from 'kysely'
-import { openDatabase, type DatabaseHandle } from '../../src/db/open.ts'
-import { migrateToLatest } from '../../src/db/migrate.ts'
 import { services as buildServices } from '../../src/services.ts'
-import { loadReferenceAgencies } from '../../src/modules/agencies/agencies.service.ts'
-import { localAuthorities } from '../../src/modules/agencies/reference-data.ts'
-import type { Actor } from '../../src/modules/access/actor.ts'
 import { uuidv7 } from '../../src/lib/ids.ts'
 import { startOfLondonDay } from '../../src/lib/dates.ts'
 import { readReturn, childrenOf } from '../../src/modules/interchange/ssda903/ssda903.read.ts'
 import { validateReturn } from '../../src/modules/interchange/ssda903/ssda903.validate.ts'
 import { generateNationalYear, YEAR } from './generate.ts'
+import { openBenchDatabase, prepareBench } from './setup.ts'
+import { copyPeer } from './copy-peer.ts'
 
 const { values } = parseArgs({ options: { children: { type: 'string' }, engine: { type: 'string' }, sample: { type: 'string' }, seed: { type: 'string' }, parallel: { type: 'string' } } })
 const childCount = Number(values.children ?? 115_000)
@@ -27,29 +24,7 @@ const sampleSize = Number(values.sample ?? 2_000)
 // Returns of different authorities arrive independently and lock different rows: import them N at a time.
 const parallel = Math.max(1, Number(values.parallel ?? 2))
 const engine = values.engine === 'pglite' ? 'pglite' : 'postgres'
-const pgServer = process.env.LANTERN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-
-async function openBenchDatabase(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
-  if (engine === 'pglite') return { handle: await openDatabase({ engine: 'pglite' }), drop: async () => {} }
-  const name = `lantern_bench_import_${process.pid}_${randomBytes(3).toString('hex')}`
-  const admin = new pg.Client({ connectionString: pgServer })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(pgServer)
-  url.pathname = `/${name}`
-  const handle = await openDatabase({ engine: 'postgres', url: url.toString(), poolSize: 4 })
-  return {
-    handle,
-    drop: async () => {
-      await handle.close()
-      const dropper = new pg.Client({ connectionString: pgServer })
-      await dropper.connect()
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await dropper.end()
-    },
-  }
-}
+const load = () => loadavg().map((value) => value.toFixed(1)).join(' ')
 
 /** Runs `work` over the items, at most `width` at once. */
 async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -67,8 +42,8 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1)
 const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLocaleString('en-GB')
 
 async function main() {
-  console.log(`bench/import: ${childCount.toLocaleString('en-GB')} children, engine ${engine}, ${parallel} return(s) at a time, Node ${process.version}`)
-  const authorities = localAuthorities().filter((agency) => agency.nation === 'england' && agency.active).map((agency) => agency.code)
+  console.log(`bench/import: ${childCount.toLocaleString('en-GB')} children, engine ${engine}, ${parallel} return(s) at a time, Node ${process.version}, load average ${load()}`)
+  const { handle, drop, authorities } = await openBenchDatabase(engine)
   let started = performance.now()
   const year = generateNationalYear(childCount, Number(values.seed ?? 20261121), authorities)
   const bytes = year.returns.reduce((sum, item) => sum + item.year.files.reduce((inner, file) => inner + file.bytes.byteLength, 0), 0)
@@ -77,7 +52,7 @@ async function main() {
       `${year.episodes.toLocaleString('en-GB')} episodes, ${year.missing.toLocaleString('en-GB')} Missing rows, ${(bytes / 1024 / 1024).toFixed(1)} MB of CSV`,
   )
 
-  // Baseline 1: validation alone, as the import does it, no database.
+  // Peer 1: validation alone, as the import does it, no database.
   started = performance.now()
   for (const { year: one } of year.returns) {
     const read = readReturn(one.files, 1024 * 1024 * 1024)
@@ -86,26 +61,10 @@ async function main() {
   }
   const validationMs = performance.now() - started
 
-  const { handle, drop } = await openBenchDatabase()
   try {
     const db = handle.db
-    await migrateToLatest(db)
-    await loadReferenceAgencies(db)
     const services = buildServices(db, { sessionHours: 12 })
-    const agencyIds = new Map((await db.selectFrom('agency').select(['id', 'code']).where('kind', '=', 'local_authority').execute()).map((row) => [row.code, row.id]))
-    const actors = new Map<string, Actor>()
-    for (const { la } of year.returns) {
-      const agencyId = agencyIds.get(la)
-      if (!agencyId) throw new Error(`no agency ${la}`)
-      const userId = uuidv7()
-      await db.insertInto('app_user').values({ id: userId, agency_id: agencyId, email: `bench@${la}.gov.example`, display_name: 'Bench', password_hash: 'x', roles: ['missing_from_care_lead'] }).execute()
-      actors.set(la, { kind: 'user', userId, tokenId: null, agencyId, agencyKind: 'local_authority', roles: ['missing_from_care_lead'], purpose: 'bench' })
-    }
-    const actorOf = (la: string): Actor => {
-      const actor = actors.get(la)
-      if (!actor) throw new Error(`no actor for ${la}`)
-      return actor
-    }
+    const { actorOf } = await prepareBench(db, year.returns.map((item) => item.la))
 
     // The import: each return read, validated (with what Lantern holds), written and audited per child in one transaction.
     started = performance.now()
@@ -122,13 +81,25 @@ async function main() {
       if (again.summary.childrenUnchanged !== one.children) throw new Error(`re-import of ${la} changed ${JSON.stringify(again.summary)}`)
     })
     const againMs = performance.now() - started
+    const loadAfterImport = load()
+
+    // Peer 2: a raw COPY of the same records and audit rows into a fresh database of the same schema.
+    let copy: { ms: number; rows: number } | null = null
+    if (engine === 'postgres') {
+      const peer = await openBenchDatabase('postgres')
+      try {
+        if (peer.url) copy = await copyPeer(peer.url, year)
+      } finally {
+        await peer.drop()
+      }
+    }
     const [first] = year.returns
     if (!first) throw new Error('no returns')
-    const kent = { id: actorOf(first.la).agencyId }
+    const firstAgency = { id: actorOf(first.la).agencyId }
     const userId = actorOf(first.la).userId ?? ''
     const read = readReturn(first.year.files, 1024 * 1024 * 1024)
 
-    // Baseline 2: the naive way, one INSERT per row (person, two identifiers, episodes, missing periods, an
+    // Peer 3: the naive way, one INSERT per row (person, two identifiers, episodes, missing periods, an
     // audit row), for a sample of children in one transaction; scaled to the year.
     const sample = childrenOf(read, new Set()).slice(0, sampleSize)
     if (sample.length < sampleSize) console.log(`(the naive sample is the first return's ${sample.length} children)`)
@@ -137,16 +108,16 @@ async function main() {
     await db.transaction().execute(async (trx) => {
       for (const child of sample) {
         const personId = uuidv7()
-        await trx.insertInto('person').values({ id: personId, owning_agency_id: kent.id, sex: child.sex, dob_earliest: child.dateOfBirth, dob_latest: child.dateOfBirth, dob_source: 'documented', ethnicity: child.ethnicity }).execute()
-        await trx.insertInto('person_identifier').values({ id: uuidv7(), person_id: personId, kind: 'la_child_id', value: `naive-${child.child}`, issuing_agency_id: kent.id }).execute()
+        await trx.insertInto('person').values({ id: personId, owning_agency_id: firstAgency.id, sex: child.sex, dob_earliest: child.dateOfBirth, dob_latest: child.dateOfBirth, dob_source: 'documented', ethnicity: child.ethnicity }).execute()
+        await trx.insertInto('person_identifier').values({ id: uuidv7(), person_id: personId, kind: 'la_child_id', value: `naive-${child.child}`, issuing_agency_id: firstAgency.id }).execute()
         sampleRows += 2
         if (child.upn) {
-          await trx.insertInto('person_identifier').values({ id: uuidv7(), person_id: personId, kind: 'upn', value: child.upn, issuing_agency_id: kent.id }).execute()
+          await trx.insertInto('person_identifier').values({ id: uuidv7(), person_id: personId, kind: 'upn', value: child.upn, issuing_agency_id: firstAgency.id }).execute()
           sampleRows += 1
         }
         for (const episode of child.episodes) {
           await trx.insertInto('care_episode').values({
-            id: uuidv7(), person_id: personId, responsible_agency_id: kent.id, started_on: episode.startedOn, reason_for_new_episode: episode.reasonForNewEpisode,
+            id: uuidv7(), person_id: personId, responsible_agency_id: firstAgency.id, started_on: episode.startedOn, reason_for_new_episode: episode.reasonForNewEpisode,
             legal_status: episode.legalStatus, category_of_need: episode.categoryOfNeed, placement_type: episode.placementType, placement_provider: episode.placementProvider,
             ended_on: episode.endedOn, reason_ended: episode.reasonEnded, home_postcode: episode.homePostcode, placement_postcode: episode.placementPostcode,
           }).execute()
@@ -154,12 +125,12 @@ async function main() {
         }
         for (const period of child.missing) {
           await trx.insertInto('missing_episode').values({
-            id: uuidv7(), person_id: personId, owning_agency_id: kent.id, recorded_by: 'local_authority', la_category: period.category,
+            id: uuidv7(), person_id: personId, owning_agency_id: firstAgency.id, recorded_by: 'local_authority', la_category: period.category,
             started_at: startOfLondonDay(period.startedOn), ended_at: period.endedOn === null ? null : startOfLondonDay(period.endedOn),
           }).execute()
           sampleRows += 1
         }
-        await trx.insertInto('audit_event').values({ lane: null, actor_user_id: userId, actor_agency_id: kent.id, operation: 'collection', action: 'IMPORT_PERSON', subject_person_id: personId, record_type: 'person', record_id: personId, actor_token_id: null, purpose: null, recipient_agency_id: null, detail: null }).execute()
+        await trx.insertInto('audit_event').values({ lane: null, actor_user_id: userId, actor_agency_id: firstAgency.id, operation: 'collection', action: 'IMPORT_PERSON', subject_person_id: personId, record_type: 'person', record_id: personId, actor_token_id: null, purpose: null, recipient_agency_id: null, detail: null }).execute()
         sampleRows += 1
       }
     })
@@ -172,16 +143,19 @@ async function main() {
     const counts = rows.rows[0]
     const written = year.children + year.episodes + year.missing
 
+    const row = (what: string, ms: number, rateText: string) => console.log(`| ${what.padEnd(72)} | ${seconds(ms).padStart(7)} s | ${rateText.padStart(22)} |`)
     console.log('')
-    console.log('| measurement                                              | time      | rate                  |')
-    console.log('|----------------------------------------------------------|-----------|-----------------------|')
-    console.log(`| validation alone (read CSV + DfE rules, no database)     | ${seconds(validationMs).padStart(6)} s  | ${rate(childCount, validationMs).padStart(9)} children/s |`)
-    console.log(`| import: ${year.returns.length} returns, ${parallel} at a time, validated, written, audited | ${seconds(importMs).padStart(6)} s  | ${rate(childCount, importMs).padStart(9)} children/s |`)
-    console.log(`| re-import of the year (all matched, nothing written)      | ${seconds(againMs).padStart(6)} s  | ${rate(childCount, againMs).padStart(9)} children/s |`)
-    console.log(`| naive: one INSERT per row, ${sample.length.toLocaleString('en-GB')} children, scaled to the year | ${seconds(naiveScaledMs).padStart(6)} s  | ${rate(sample.length, naiveMs).padStart(9)} children/s |`)
+    console.log(`| ${'measurement'.padEnd(72)} | ${'time'.padStart(9)} | ${'rate'.padStart(22)} |`)
+    console.log(`|${'-'.repeat(74)}|${'-'.repeat(11)}|${'-'.repeat(24)}|`)
+    row('validation alone (read CSV + DfE rules, no database)', validationMs, `${rate(childCount, validationMs)} children/s`)
+    row(`import: ${year.returns.length} returns, ${parallel} at a time, validated, written, audited`, importMs, `${rate(childCount, importMs)} children/s`)
+    row('re-import of the year (all matched, nothing written)', againMs, `${rate(childCount, againMs)} children/s`)
+    if (copy) row(`peer: raw COPY of the same records and audit rows (${copy.rows.toLocaleString('en-GB')} rows)`, copy.ms, `${rate(copy.rows, copy.ms)} rows/s`)
+    row(`peer: one INSERT per row, ${sample.length.toLocaleString('en-GB')} children, scaled to the year`, naiveScaledMs, `${rate(sample.length, naiveMs)} children/s`)
     console.log('')
     console.log(`import wrote ${written.toLocaleString('en-GB')} records (${rate(written, importMs)} records/s); the naive sample ${sampleRows.toLocaleString('en-GB')} rows; target: the import under 30 s on PostgreSQL.`)
     console.log(`database now: ${Number(counts?.people).toLocaleString('en-GB')} people, ${Number(counts?.care).toLocaleString('en-GB')} care episodes, ${Number(counts?.missing).toLocaleString('en-GB')} missing episodes, ${Number(counts?.audit).toLocaleString('en-GB')} audit rows (including the naive sample)`)
+    console.log(`load average (1, 5, 15 min): ${loadAfterImport} after the re-import, ${load()} at the end`)
   } finally {
     await drop()
   }

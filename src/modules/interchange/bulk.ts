@@ -1,5 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../../db/database.ts'
+import type { Actor } from '../access/actor.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import type { AuditEntry } from '../audit/audit.actions.ts'
 
 // Set-based writes for imports: one statement per chunk of rows, the rows passed as one typed array per
 // column and turned back into rows by unnest(). A national SSDA903 year is hundreds of thousands of rows;
@@ -73,4 +76,9 @@ export async function deleteByIds(db: Kysely<Database>, table: 'care_episode' | 
   for (let start = 0; start < ids.length; start += CHUNK) {
     await sql`delete from ${sql.table(table)} where id = any(${ids.slice(start, start + CHUNK)}::uuid[])`.execute(db)
   }
+}
+
+/** Audit events of a whole file, 4,000 to a statement: one VALUES list of 12 columns must stay under 65,535 parameters. */
+export async function recordAuditInChunks(db: Kysely<Database>, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+  for (let start = 0; start < entries.length; start += 4_000) await recordAudit(db, actor, entries.slice(start, start + 4_000))
 }

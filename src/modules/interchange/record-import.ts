@@ -3,11 +3,11 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.ts'
 import type { Actor } from '../access/actor.ts'
-import { recordAudit } from '../audit/audit.service.ts'
 import { uuidv7 } from '../../lib/ids.ts'
 import { ValidationError } from '../../lib/errors.ts'
 import { DEFAULT_MAX_FILE_BYTES, type IncomingFile } from './files.ts'
 import { sortIssues, type Issue } from './report.ts'
+import { recordAuditInChunks } from './bulk.ts'
 import { saveRun, type ImportFormat, type ImportResult } from './import-run.service.ts'
 import { lockImports } from './import-run.repository.ts'
 import { readTabular, RowReader, type Column, type TabularRow } from './tabular.ts'
@@ -26,8 +26,19 @@ export interface RecordFormat<T> {
   read: (reader: RowReader) => T | null
   /** Checks the good rows against what Lantern holds, in the transaction, before anything is written. */
   check: (trx: Kysely<Database>, actor: Actor, records: { line: number; key: string; record: T }[]) => Promise<Issue[]>
-  /** Writes one record; says which person it touched and whether it made or changed them. */
-  write: (trx: Kysely<Database>, actor: Actor, record: T, runId: string) => Promise<{ personId: string; personCreated: boolean; changed: boolean; created: boolean }>
+  /**
+   * Writes every good record, in file order, set-based (what Lantern holds read once for the whole file, the
+   * writes a statement per table and chunk); says for each which person it touched and whether it made or
+   * changed them.
+   */
+  writeAll: (trx: Kysely<Database>, actor: Actor, records: readonly { line: number; key: string; record: T }[], runId: string) => Promise<WriteResult[]>
+}
+
+export interface WriteResult {
+  personId: string
+  personCreated: boolean
+  changed: boolean
+  created: boolean
 }
 
 export async function importRecords<T>(db: Kysely<Database>, actor: Actor, format: RecordFormat<T>, request: RecordImportRequest, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<ImportResult> {
@@ -67,15 +78,14 @@ export async function importRecords<T>(db: Kysely<Database>, actor: Actor, forma
     const counts = { records: read.rows.length, imported: good.length, created: 0, updated: 0, unchanged: 0, peopleCreated: 0, leftOut: leftOutList, rowsWithoutKeyLeftOut: unkeyedProblems }
     const run = await saveRun(trx, actor, { ...base, status: issues.length > 0 ? 'imported_in_part' : 'imported', files: [read.summary], summary: counts }, sortIssues(issues))
     const touched = new Map<string, boolean>()
-    for (const item of good) {
-      const result = await format.write(trx, actor, item.record, run.id)
+    for (const result of await format.writeAll(trx, actor, good, run.id)) {
       if (result.created) counts.created += 1
       else if (result.changed) counts.updated += 1
       else counts.unchanged += 1
       if (result.personCreated) counts.peopleCreated += 1
       if (result.personCreated || result.changed || result.created) touched.set(result.personId, (touched.get(result.personId) ?? false) || result.personCreated)
     }
-    await recordAudit(
+    await recordAuditInChunks(
       trx,
       actor,
       [...touched].map(([personId, created]) => ({

@@ -1,7 +1,8 @@
 // NRM referrals from a documented CSV (README: "NRM referrals"), as a first responder or a competent
 // authority keeps them: the referral, its reasonable- and conclusive-grounds decisions, and the person.
 import type { Kysely } from 'kysely'
-import type { Database } from '../../../db/database.ts'
+import type { Database, NewRow } from '../../../db/database.ts'
+import { insertRows, updateRows, type Cell, type Columns } from '../bulk.ts'
 import type { Actor } from '../../access/actor.ts'
 import { can } from '../../access/roles.ts'
 import { AGES_AT_EXPLOITATION, CONCLUSIVE_FINDINGS, DECISION_OUTCOMES, EXPLOITATION_LOCATIONS, EXPLOITATION_TYPES } from '../../trafficking/trafficking.schemas.ts'
@@ -12,7 +13,7 @@ import { ForbiddenError } from '../../../lib/errors.ts'
 import { LANTERN_RULE, type Issue } from '../report.ts'
 import type { ImportResult } from '../import-run.service.ts'
 import { importRecords, type RecordFormat, type RecordImportRequest } from '../record-import.ts'
-import { PERSON_COLUMNS, readPersonDetails, resolvePerson, type PersonDetails } from '../person-records.ts'
+import { PERSON_COLUMNS, readPersonDetails, loadPersonResolver, type PersonDetails } from '../person-records.ts'
 import * as records from '../records.repository.ts'
 import * as repo from './nrm.repository.ts'
 
@@ -34,6 +35,12 @@ export const NRM_COLUMNS = [
   { name: 'home_office_reference', required: false, description: 'Kept as an identifier of the person' },
   { name: 'notes', required: false, description: 'Free text, up to 4,000 characters' },
 ] as const
+
+/** The referral columns a row gives. */
+const REFERRAL_COLUMNS: Columns = {
+  referring_agency_id: 'uuid', competent_authority_id: 'uuid', referred_on: 'date', nrm_reference: 'text', exploitation_types: 'text[]', county_lines: 'boolean',
+  exploitation_location: 'text', age_at_exploitation: 'text', notes: 'text',
+}
 
 interface Decision {
   outcome: (typeof DECISION_OUTCOMES)[number]
@@ -105,6 +112,8 @@ export function createNrmImportService(db: Kysely<Database>) {
       const issues: Issue[] = []
       const codes = [...new Set(items.flatMap((item) => [item.record.firstResponder, item.record.competentAuthority]))]
       const agencies = new Map((await records.findAgenciesByCodes(trx, codes)).map((agency) => [agency.code, agency]))
+      const referrals = await repo.findReferrals(trx, actor.agencyId, items.map((item) => item.record.reference))
+      const decisionsOf = await repo.decisionsOf(trx, [...referrals.values()].map((row) => row.id))
       for (const { line, key, record } of items) {
         const problem = (field: string, message: string) => issues.push({ rule: LANTERN_RULE, message, table: 'referrals', line, field, key })
         const responder = agencies.get(record.firstResponder)
@@ -114,9 +123,9 @@ export function createNrmImportService(db: Kysely<Database>) {
         if (responder && authority && responder.id !== actor.agencyId && authority.id !== actor.agencyId) {
           problem('first_responder', 'Your agency is neither the first responder nor the competent authority of this referral: only they load it')
         }
-        const existing = await repo.findReferral(trx, actor.agencyId, record.reference)
+        const existing = referrals.get(record.reference)
         if (existing) {
-          const decisions = await repo.listDecisions(trx, existing.id)
+          const decisions = decisionsOf.get(existing.id) ?? []
           for (const [stage, wanted] of [['reasonable_grounds', record.reasonable], ['conclusive_grounds', record.conclusive]] as const) {
             const held = decisions.filter((decision) => decision.stage === stage).at(-1)
             if (held && (!wanted || held.outcome !== wanted.outcome || held.decided_on !== wanted.on)) {
@@ -127,53 +136,79 @@ export function createNrmImportService(db: Kysely<Database>) {
       }
       return issues
     },
-    async write(trx, actor, record, runId) {
-      const agencies = new Map((await records.findAgenciesByCodes(trx, [record.firstResponder, record.competentAuthority])).map((agency) => [agency.code, agency.id]))
-      const identifiers = [{ kind: 'nrm_reference', value: record.reference }, ...(record.homeOfficeReference ? [{ kind: 'home_office_reference', value: record.homeOfficeReference }] : [])]
-      const existing = await repo.findReferral(trx, actor.agencyId, record.reference)
-      const person = await resolvePerson(trx, actor, { format: 'nrm', sourceKey: record.reference, identifiers, runId, personId: existing?.person_id ?? null }, record.person)
-      const columns = {
-        referring_agency_id: agencies.get(record.firstResponder) ?? '',
-        competent_authority_id: agencies.get(record.competentAuthority) ?? '',
-        referred_on: record.referredOn,
-        nrm_reference: record.reference,
-        exploitation_types: record.exploitationTypes,
-        county_lines: record.countyLines,
-        exploitation_location: record.location,
-        age_at_exploitation: record.age,
-        notes: record.notes,
-      }
-      let referralId: string
-      let changed = person.changed
-      if (existing) {
-        referralId = existing.id
-        const same = Object.entries(columns).every(([column, value]) => JSON.stringify(existing[column as keyof typeof existing]) === JSON.stringify(value))
-        if (!same) {
-          await repo.updateReferral(trx, existing.id, columns)
+    async writeAll(trx, actor, items, runId) {
+      const codes = [...new Set(items.flatMap((item) => [item.record.firstResponder, item.record.competentAuthority]))]
+      const agencies = new Map((await records.findAgenciesByCodes(trx, codes)).map((agency) => [agency.code, agency.id]))
+      const referrals = await repo.findReferrals(trx, actor.agencyId, items.map((item) => item.record.reference))
+      const decisionsOf = await repo.decisionsOf(trx, [...referrals.values()].map((row) => row.id))
+      const matchOf = (record: NrmRecord) => ({
+        format: 'nrm',
+        sourceKey: record.reference,
+        identifiers: [{ kind: 'nrm_reference', value: record.reference }, ...(record.homeOfficeReference ? [{ kind: 'home_office_reference', value: record.homeOfficeReference }] : [])],
+        runId,
+        personId: referrals.get(record.reference)?.person_id ?? null,
+      })
+      const people = await loadPersonResolver(trx, actor, 'nrm', items.map((item) => matchOf(item.record)))
+      const inserts: Record<string, Cell>[] = []
+      const updates: Record<string, Cell>[] = []
+      const decisions: Record<string, Cell>[] = []
+      const sources: NewRow<'interchange_source_record'>[] = []
+      const results = items.map(({ record }) => {
+        const existing = referrals.get(record.reference)
+        const person = people.resolve(matchOf(record), record.person)
+        const columns = {
+          referring_agency_id: agencies.get(record.firstResponder) ?? '',
+          competent_authority_id: agencies.get(record.competentAuthority) ?? '',
+          referred_on: record.referredOn,
+          nrm_reference: record.reference,
+          exploitation_types: record.exploitationTypes,
+          county_lines: record.countyLines,
+          exploitation_location: record.location,
+          age_at_exploitation: record.age,
+          notes: record.notes,
+        }
+        let referralId: string
+        let changed = person.changed
+        if (existing) {
+          referralId = existing.id
+          const same = Object.entries(columns).every(([column, value]) => JSON.stringify(existing[column as keyof typeof existing]) === JSON.stringify(value))
+          if (!same) {
+            updates.push({ id: existing.id, ...columns })
+            changed = true
+          }
+        } else {
+          referralId = uuidv7()
+          inserts.push({ id: referralId, person_id: person.personId, created_by_user_id: actor.userId, ...columns })
+        }
+        const held = decisionsOf.get(referralId) ?? []
+        for (const [stage, decision] of [['reasonable_grounds', record.reasonable], ['conclusive_grounds', record.conclusive]] as const) {
+          if (!decision || held.some((row) => row.stage === stage)) continue
+          decisions.push({
+            id: uuidv7(),
+            referral_id: referralId,
+            stage,
+            outcome: decision.outcome,
+            conclusive_finding: decision.finding,
+            decided_on: decision.on,
+            recovery_period_ends_on: stage === 'reasonable_grounds' && decision.outcome === 'positive' ? addDays(decision.on, recoveryPeriodDays(decision.on)) : null,
+            reconsideration: false,
+          })
           changed = true
         }
-      } else {
-        referralId = uuidv7()
-        await repo.insertReferral(trx, { id: referralId, person_id: person.personId, created_by_user_id: actor.userId, ...columns })
-      }
-      const held = await repo.listDecisions(trx, referralId)
-      for (const [stage, decision] of [['reasonable_grounds', record.reasonable], ['conclusive_grounds', record.conclusive]] as const) {
-        if (!decision || held.some((row) => row.stage === stage)) continue
-        await repo.insertDecision(trx, {
-          id: uuidv7(),
-          referral_id: referralId,
-          stage,
-          outcome: decision.outcome,
-          conclusive_finding: decision.finding,
-          decided_on: decision.on,
-          recovery_period_ends_on: stage === 'reasonable_grounds' && decision.outcome === 'positive' ? addDays(decision.on, recoveryPeriodDays(decision.on)) : null,
-          reconsideration: false,
-          decided_by_user_id: null,
-        })
-        changed = true
-      }
-      await records.upsertSourceRecord(trx, { agency_id: actor.agencyId, format: 'nrm', record_type: 'nrm_referral', source_key: record.reference, record_id: referralId, person_id: person.personId, import_run_id: runId })
-      return { personId: person.personId, personCreated: person.created, changed, created: !existing }
+        sources.push({ agency_id: actor.agencyId, format: 'nrm', record_type: 'nrm_referral', source_key: record.reference, record_id: referralId, person_id: person.personId, import_run_id: runId })
+        return { personId: person.personId, personCreated: person.created, changed, created: !existing }
+      })
+      await people.flush()
+      await insertRows(trx, 'nrm_referral', { id: 'uuid', person_id: 'uuid', created_by_user_id: 'uuid', ...REFERRAL_COLUMNS }, inserts)
+      await updateRows(trx, 'nrm_referral', REFERRAL_COLUMNS, updates, { versioned: true })
+      await insertRows(
+        trx,
+        'nrm_decision',
+        { id: 'uuid', referral_id: 'uuid', stage: 'text', outcome: 'text', conclusive_finding: 'text', decided_on: 'date', recovery_period_ends_on: 'date', reconsideration: 'boolean' },
+        decisions,
+      )
+      await records.upsertSourceRecords(trx, sources)
+      return results
     },
   }
 

@@ -1,33 +1,25 @@
-import type { Kysely } from 'kysely'
-import type { Database, NewRow, RowUpdate } from '../../../db/database.ts'
+import { sql, type Kysely } from 'kysely'
+import type { Database, Row } from '../../../db/database.ts'
 
-/** A referral this agency made or decides, by its NRM reference. */
-export async function findReferral(db: Kysely<Database>, agencyId: string, reference: string) {
-  return db
-    .selectFrom('nrm_referral')
-    .selectAll()
-    .where('nrm_reference', '=', reference)
-    .where((eb) => eb.or([eb('referring_agency_id', '=', agencyId), eb('competent_authority_id', '=', agencyId)]))
-    .orderBy('created_at')
-    .executeTakeFirst()
+/** The referrals this agency made or decides, by NRM reference (the oldest, if several carry one). */
+export async function findReferrals(db: Kysely<Database>, agencyId: string, references: readonly string[]): Promise<Map<string, Row<'nrm_referral'>>> {
+  if (references.length === 0) return new Map()
+  const result = await sql<Row<'nrm_referral'>>`
+    select distinct on (nrm_reference) * from nrm_referral
+    where nrm_reference = any(${[...new Set(references)]}::text[]) and (referring_agency_id = ${agencyId} or competent_authority_id = ${agencyId})
+    order by nrm_reference, created_at, id`.execute(db)
+  return new Map(result.rows.map((row) => [row.nrm_reference ?? '', row]))
 }
 
-export async function listDecisions(db: Kysely<Database>, referralId: string) {
-  return db.selectFrom('nrm_decision').selectAll().where('referral_id', '=', referralId).orderBy('decided_on').orderBy('created_at').execute()
-}
-
-export async function insertReferral(db: Kysely<Database>, row: NewRow<'nrm_referral'>) {
-  await db.insertInto('nrm_referral').values(row).execute()
-}
-
-export async function updateReferral(db: Kysely<Database>, id: string, changes: RowUpdate<'nrm_referral'>) {
-  await db
-    .updateTable('nrm_referral')
-    .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
-    .where('id', '=', id)
-    .execute()
-}
-
-export async function insertDecision(db: Kysely<Database>, row: NewRow<'nrm_decision'>) {
-  await db.insertInto('nrm_decision').values(row).execute()
+/** The decisions on these referrals, in the order they were made, by referral. */
+export async function decisionsOf(db: Kysely<Database>, referralIds: readonly string[]): Promise<Map<string, Row<'nrm_decision'>[]>> {
+  const groups = new Map<string, Row<'nrm_decision'>[]>()
+  if (referralIds.length === 0) return groups
+  const rows = await db.selectFrom('nrm_decision').selectAll().where(sql<boolean>`referral_id = any(${referralIds}::uuid[])`).orderBy('decided_on').orderBy('created_at').execute()
+  for (const row of rows) {
+    const list = groups.get(row.referral_id)
+    if (list) list.push(row)
+    else groups.set(row.referral_id, [row])
+  }
+  return groups
 }

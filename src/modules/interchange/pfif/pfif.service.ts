@@ -6,7 +6,7 @@ import type { Database } from '../../../db/database.ts'
 import type { Actor } from '../../access/actor.ts'
 import { can } from '../../access/roles.ts'
 import { requirePersonRead } from '../../access/access.service.ts'
-import { recordAudit } from '../../audit/audit.service.ts'
+import { recordAuditInChunks } from '../bulk.ts'
 import { uuidv7 } from '../../../lib/ids.ts'
 import { londonDateOf } from '../../../lib/dates.ts'
 import { ForbiddenError, ValidationError } from '../../../lib/errors.ts'
@@ -171,7 +171,7 @@ export function createPfifService(db: Kysely<Database>, options: { maxFileBytes?
           fields: [...PERSON_FIELDS.filter((field) => documentPeople.some(({ person }) => person[field] !== undefined)).map((field) => `person.${field}`), 'note.status', 'note.last_known_location', 'note.text'],
           sha256: sha256(Buffer.from(document)),
         })
-        await recordAudit(
+        await recordAuditInChunks(
           trx,
           actor,
           people.map((person) => ({ action: 'DISCLOSE_RECORD', subjectPersonId: person.id, recordType: 'disclosure', recordId: disclosureId, detail: { format: 'pfif', recipient: request.recipient.trim() } })),
@@ -271,7 +271,7 @@ export function createPfifService(db: Kysely<Database>, options: { maxFileBytes?
           if (!resolved.created && changed) summary.personsUpdated += 1
           if (resolved.created || changed) audits.push({ personId: resolved.personId, created: resolved.created })
         }
-        await recordAudit(trx, actor, audits.map(({ personId, created }) => ({ action: created ? 'IMPORT_PERSON' : 'REIMPORT_PERSON', subjectPersonId: personId, recordType: 'import_run', recordId: run.id, detail: { format: 'pfif' } })))
+        await recordAuditInChunks(trx, actor, audits.map(({ personId, created }) => ({ action: created ? 'IMPORT_PERSON' : 'REIMPORT_PERSON', subjectPersonId: personId, recordType: 'import_run', recordId: run.id, detail: { format: 'pfif' } })))
         await trx.updateTable('import_run').set({ summary: JSON.stringify(summary) }).where('id', '=', run.id).execute()
         return { ...run, summary }
       })

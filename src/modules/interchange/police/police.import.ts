@@ -2,7 +2,8 @@
 // "Police incidents"; DOMAIN-SOURCES.md §1.5), so a force can load its history: the person, the episode,
 // its initial and final risk grades, and when, where and how the person was traced.
 import type { Kysely } from 'kysely'
-import type { Database } from '../../../db/database.ts'
+import type { Database, NewRow } from '../../../db/database.ts'
+import { insertRows, updateRows, type Cell, type Columns } from '../bulk.ts'
 import type { Actor } from '../../access/actor.ts'
 import { can } from '../../access/roles.ts'
 import { CURRENT_APP_VERSION, HARM_OUTCOMES, MISSING_FROM_TYPES, RETURN_METHODS, RISK_GRADES } from '../../episodes/episodes.schemas.ts'
@@ -11,7 +12,7 @@ import { ForbiddenError } from '../../../lib/errors.ts'
 import { LANTERN_RULE, type Issue } from '../report.ts'
 import type { ImportResult } from '../import-run.service.ts'
 import { importRecords, type RecordFormat, type RecordImportRequest } from '../record-import.ts'
-import { PERSON_COLUMNS, readPersonDetails, resolvePerson, type PersonDetails } from '../person-records.ts'
+import { PERSON_COLUMNS, readPersonDetails, loadPersonResolver, type PersonDetails } from '../person-records.ts'
 import * as records from '../records.repository.ts'
 import * as repo from './police.repository.ts'
 
@@ -58,6 +59,12 @@ export interface PoliceRecord {
 function overlaps(a: { start: number; end: number | null }, b: { start: number; end: number | null }): boolean {
   if (a.end === null && b.end === null) return true
   return a.start < (b.end ?? Infinity) && b.start < (a.end ?? Infinity)
+}
+
+/** The episode columns an incident gives. */
+const EPISODE_COLUMNS: Columns = {
+  started_at: 'timestamptz', reported_at: 'timestamptz', ended_at: 'timestamptz', incident_reference: 'text', missing_from: 'text', missing_from_type: 'text',
+  circumstances: 'text', current_risk_grade: 'text', outcome: 'text', return_method: 'text', harm_outcome: 'text', found_place: 'text',
 }
 
 function personKey(record: PoliceRecord): string {
@@ -110,14 +117,17 @@ export function createPoliceImportService(db: Kysely<Database>) {
           if (clash) problem(item.line, item.key, 'missing_since', `This incident overlaps incident ${clash.key} (line ${clash.line}) of the same person: one person's episodes cannot overlap`)
         })
       }
-      // ... and against the force's own records of the person.
+      // ... and against the force's own records of the person, read for the whole file at once.
+      const matched = await matchPeople(trx, actor, items.map((item) => item.record))
+      const episodesOf = await repo.episodesOfPeople(trx, [...new Set(matched.personOf.values())])
+      const inFile = new Set(items.map((item) => item.key))
       for (const item of items) {
-        const personId = await matchPerson(trx, actor, item.record)
+        const personId = matched.personOf.get(item.record.reference)
         if (!personId) continue
-        const existing = await records.findSourceRecord(trx, actor.agencyId, 'police', 'missing_episode', item.record.reference)
-        for (const episode of await repo.episodesOfPerson(trx, personId)) {
+        const existing = matched.incidents.get(item.record.reference)
+        for (const episode of episodesOf.get(personId) ?? []) {
           if (episode.id === existing?.record_id || episode.incident_reference === item.record.reference) continue
-          if (items.some((other) => other.key === episode.incident_reference)) continue
+          if (episode.incident_reference !== null && inFile.has(episode.incident_reference)) continue
           if (overlaps(period(item.record), { start: episode.started_at.getTime(), end: episode.ended_at?.getTime() ?? null })) {
             problem(item.line, item.key, 'missing_since', `This incident overlaps the episode from ${episode.started_at.toISOString()} that Lantern holds for this person${episode.incident_reference ? ` (${episode.incident_reference})` : ''}`)
           }
@@ -125,59 +135,85 @@ export function createPoliceImportService(db: Kysely<Database>) {
       }
       return issues
     },
-    async write(trx, actor, record, runId) {
-      const existing = await records.findSourceRecord(trx, actor.agencyId, 'police', 'missing_episode', record.reference)
-      const identifiers = [
-        ...(record.personReference ? [{ kind: 'force_reference', value: record.personReference }] : []),
-        ...(record.pncId ? [{ kind: 'pnc_id', value: record.pncId }] : []),
-      ]
-      const person = await resolvePerson(trx, actor, { format: 'police', sourceKey: record.personReference, identifiers, runId, personId: existing?.person_id ?? null }, record.person)
-      const columns = {
-        started_at: record.missingSince,
-        reported_at: record.reportedAt ?? record.missingSince,
-        ended_at: record.tracedAt,
-        incident_reference: record.reference,
-        missing_from: record.missingFrom,
-        missing_from_type: record.missingFromType,
-        circumstances: record.circumstances,
-        current_risk_grade: record.finalRisk ?? record.initialRisk,
-        outcome: record.tracedAt === null ? null : record.returnMethod === 'returned_voluntarily' ? 'returned' : 'found',
-        return_method: record.returnMethod,
-        harm_outcome: record.harmOutcome,
-        found_place: record.tracedLocation,
-      }
-      const current = existing ? await repo.findEpisode(trx, existing.record_id) : undefined
-      let episodeId: string
-      let changed = person.changed
-      if (current) {
-        episodeId = current.id
-        const same = Object.entries(columns).every(([column, value]) => {
-          const held = current[column as keyof typeof current]
-          return value instanceof Date ? held instanceof Date && held.getTime() === value.getTime() : (held ?? null) === value
-        })
-        if (!same) {
-          await repo.updateEpisode(trx, current.id, columns)
+    async writeAll(trx, actor, items, runId) {
+      const incidents = await records.findSourceRecords(trx, actor.agencyId, 'police', 'missing_episode', items.map((item) => item.record.reference))
+      const episodes = await repo.findEpisodes(trx, [...incidents.values()].map((row) => row.record_id))
+      const gradesOf = await repo.riskGradesOf(trx, [...episodes.keys()])
+      const matchOf = (record: PoliceRecord) => ({
+        format: 'police',
+        sourceKey: record.personReference,
+        identifiers: [
+          ...(record.personReference ? [{ kind: 'force_reference', value: record.personReference }] : []),
+          ...(record.pncId ? [{ kind: 'pnc_id', value: record.pncId }] : []),
+        ],
+        runId,
+        personId: incidents.get(record.reference)?.person_id ?? null,
+      })
+      const people = await loadPersonResolver(trx, actor, 'police', items.map((item) => matchOf(item.record)))
+      const inserts: Record<string, Cell>[] = []
+      const updates: Record<string, Cell>[] = []
+      const grades: Record<string, Cell>[] = []
+      const sources: NewRow<'interchange_source_record'>[] = []
+      const results = items.map(({ record }) => {
+        const person = people.resolve(matchOf(record), record.person)
+        const columns = {
+          started_at: record.missingSince,
+          reported_at: record.reportedAt ?? record.missingSince,
+          ended_at: record.tracedAt,
+          incident_reference: record.reference,
+          missing_from: record.missingFrom,
+          missing_from_type: record.missingFromType,
+          circumstances: record.circumstances,
+          current_risk_grade: record.finalRisk ?? record.initialRisk,
+          outcome: record.tracedAt === null ? null : record.returnMethod === 'returned_voluntarily' ? 'returned' : 'found',
+          return_method: record.returnMethod,
+          harm_outcome: record.harmOutcome,
+          found_place: record.tracedLocation,
+        }
+        const existing = incidents.get(record.reference)
+        const current = existing ? episodes.get(existing.record_id) : undefined
+        let episodeId: string
+        let changed = person.changed
+        if (current) {
+          episodeId = current.id
+          const same = Object.entries(columns).every(([column, value]) => {
+            const held = current[column as keyof typeof current]
+            return value instanceof Date ? held instanceof Date && held.getTime() === value.getTime() : (held ?? null) === value
+          })
+          if (!same) {
+            updates.push({ id: current.id, ...columns })
+            changed = true
+          }
+        } else {
+          episodeId = uuidv7()
+          inserts.push({ id: episodeId, person_id: person.personId, owning_agency_id: actor.agencyId, recorded_by: 'police', created_by_user_id: actor.userId, ...columns })
+        }
+        // The risk history: the initial grade, and the final one when it differs; never twice.
+        const held = gradesOf.get(episodeId) ?? []
+        const wanted = [{ grade: record.initialRisk, initial: true, at: record.reportedAt ?? record.missingSince }]
+        if (record.finalRisk && record.finalRisk !== record.initialRisk) wanted.push({ grade: record.finalRisk, initial: false, at: record.tracedAt ?? record.reportedAt ?? record.missingSince })
+        for (const grade of wanted) {
+          if (held.some((row) => row.is_initial === grade.initial && row.grade === grade.grade)) continue
+          grades.push({
+            id: uuidv7(), episode_id: episodeId, assessed_at: grade.at, grade: grade.grade, app_version: CURRENT_APP_VERSION, is_initial: grade.initial,
+            rationale: `Imported from the force's records (incident ${record.reference})`, information_source: 'force extract',
+          })
           changed = true
         }
-      } else {
-        episodeId = uuidv7()
-        await repo.insertEpisode(trx, { id: episodeId, person_id: person.personId, owning_agency_id: actor.agencyId, recorded_by: 'police', created_by_user_id: actor.userId, ...columns })
-      }
-      // The risk history: the initial grade, and the final one when it differs; never twice.
-      const grades = await repo.riskGrades(trx, episodeId)
-      const wanted = [{ grade: record.initialRisk, initial: true, at: record.reportedAt ?? record.missingSince }]
-      if (record.finalRisk && record.finalRisk !== record.initialRisk) wanted.push({ grade: record.finalRisk, initial: false, at: record.tracedAt ?? record.reportedAt ?? record.missingSince })
-      for (const grade of wanted) {
-        if (grades.some((held) => held.is_initial === grade.initial && held.grade === grade.grade)) continue
-        await repo.insertRiskAssessment(trx, {
-          id: uuidv7(), episode_id: episodeId, assessed_at: grade.at, assessor_user_id: null, grade: grade.grade, app_version: CURRENT_APP_VERSION,
-          is_initial: grade.initial, rationale: `Imported from the force's records (incident ${record.reference})`, answers: '{}', vulnerability_flags: [],
-          information_source: 'force extract', information_obtained_at: null, supervisor_reviewed_at: null, next_review_due_at: null,
-        })
-        changed = true
-      }
-      await records.upsertSourceRecord(trx, { agency_id: actor.agencyId, format: 'police', record_type: 'missing_episode', source_key: record.reference, record_id: episodeId, person_id: person.personId, import_run_id: runId })
-      return { personId: person.personId, personCreated: person.created, changed, created: !current }
+        sources.push({ agency_id: actor.agencyId, format: 'police', record_type: 'missing_episode', source_key: record.reference, record_id: episodeId, person_id: person.personId, import_run_id: runId })
+        return { personId: person.personId, personCreated: person.created, changed, created: !current }
+      })
+      await people.flush()
+      await insertRows(trx, 'missing_episode', { id: 'uuid', person_id: 'uuid', owning_agency_id: 'uuid', recorded_by: 'text', created_by_user_id: 'uuid', ...EPISODE_COLUMNS }, inserts)
+      await updateRows(trx, 'missing_episode', EPISODE_COLUMNS, updates, { versioned: true })
+      await insertRows(
+        trx,
+        'risk_assessment',
+        { id: 'uuid', episode_id: 'uuid', assessed_at: 'timestamptz', grade: 'text', app_version: 'text', is_initial: 'boolean', rationale: 'text', information_source: 'text' },
+        grades,
+      )
+      await records.upsertSourceRecords(trx, sources)
+      return results
     },
   }
 
@@ -185,15 +221,22 @@ export function createPoliceImportService(db: Kysely<Database>) {
     return { start: record.missingSince.getTime(), end: record.tracedAt?.getTime() ?? null }
   }
 
-  async function matchPerson(trx: Kysely<Database>, actor: Actor, record: PoliceRecord): Promise<string | null> {
-    const byIncident = await records.findSourceRecord(trx, actor.agencyId, 'police', 'missing_episode', record.reference)
-    if (byIncident) return byIncident.person_id
-    if (record.personReference) {
-      const byKey = await records.findSourceRecord(trx, actor.agencyId, 'police', 'person', record.personReference)
-      if (byKey) return byKey.person_id
-      return records.findPersonByIdentifier(trx, actor.agencyId, 'force_reference', record.personReference)
+  /** The person each incident belongs to, if Lantern knows them: by the incident, else the force's person reference. */
+  async function matchPeople(trx: Kysely<Database>, actor: Actor, list: readonly PoliceRecord[]) {
+    const personReferences = list.map((record) => record.personReference).filter((key): key is string => key !== null)
+    const [incidents, byKey, byIdentifier] = [
+      await records.findSourceRecords(trx, actor.agencyId, 'police', 'missing_episode', list.map((record) => record.reference)),
+      await records.findSourceRecords(trx, actor.agencyId, 'police', 'person', personReferences),
+      await records.findPeopleByIdentifiers(trx, actor.agencyId, personReferences.map((value) => ({ kind: 'force_reference', value }))),
+    ]
+    const personOf = new Map<string, string>()
+    for (const record of list) {
+      const personId =
+        incidents.get(record.reference)?.person_id ??
+        (record.personReference ? (byKey.get(record.personReference)?.person_id ?? byIdentifier.get(`force_reference|${record.personReference}`)) : undefined)
+      if (personId) personOf.set(record.reference, personId)
     }
-    return null
+    return { incidents, personOf }
   }
 
   return {

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/database.ts'
 import type { Actor } from '../../access/actor.ts'
 import { can } from '../../access/roles.ts'
-import { recordAudit } from '../../audit/audit.service.ts'
+import { recordAuditInChunks } from '../bulk.ts'
 import type { AuditEntry } from '../../audit/audit.actions.ts'
 import { createAgenciesService } from '../../agencies/agencies.service.ts'
 import { uuidv7 } from '../../../lib/ids.ts'
@@ -148,7 +148,7 @@ export function createSsda903ExportService(db: Kysely<Database>) {
           recordId: disclosureId,
           detail: { format: 'ssda903', year: request.year, recipient: request.recipient.trim() },
         }))
-        for (let start = 0; start < entries.length; start += 4_000) await recordAudit(trx, actor, entries.slice(start, start + 4_000))
+        await recordAuditInChunks(trx, actor, entries)
         return { disclosureId, files, issues: [], summary }
       })
     },

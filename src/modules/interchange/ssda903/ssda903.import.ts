@@ -5,7 +5,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/database.ts'
 import type { Actor } from '../../access/actor.ts'
-import { recordAudit } from '../../audit/audit.service.ts'
 import type { AuditEntry } from '../../audit/audit.actions.ts'
 import { createAgenciesService } from '../../agencies/agencies.service.ts'
 import { placementGeography } from '../../agencies/geography.ts'
@@ -14,7 +13,7 @@ import { TtlCache } from '../../../lib/ttl-cache.ts'
 import { londonDateOf, startOfLondonDay } from '../../../lib/dates.ts'
 import { NotFoundError, ValidationError } from '../../../lib/errors.ts'
 import { DEFAULT_MAX_FILE_BYTES, type IncomingFile } from '../files.ts'
-import { deleteByIds, insertRows, updateRows, type Cell, type Columns } from '../bulk.ts'
+import { deleteByIds, insertRows, recordAuditInChunks, updateRows, type Cell, type Columns } from '../bulk.ts'
 import { isFileIssue, LANTERN_RULE, sortIssues, type Issue } from '../report.ts'
 import { requireImporter, saveRun, type ImportResult, type RunStatus } from '../import-run.service.ts'
 import { lockImports } from '../import-run.repository.ts'
@@ -93,6 +92,45 @@ function sameCare(row: CareRow, cells: Record<string, Cell>): boolean {
     if (column === 'distance_miles') return (current === null ? null : Number(current)) === value
     return (current ?? null) === value
   })
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, index) => id === b[index])
+}
+
+function sameReturnRow(row: ReturnRow, next: Plan['returnRows'][number]): boolean {
+  return (
+    row.person_id === next.person_id && sameIds(row.care_episode_ids, next.care_episode_ids) && sameIds(row.missing_episode_ids, next.missing_episode_ids) &&
+    (row.mother ?? null) === next.mother && (row.mother_child_dob ?? null) === next.mother_child_dob && (row.uasc_ceased_on ?? null) === next.uasc_ceased_on
+  )
+}
+
+/**
+ * London's day boundaries, worked out once per date: a return's hundreds of thousands of dates are a few
+ * hundred distinct days, and each conversion goes through the time-zone database.
+ */
+function londonDays() {
+  const starts = new Map<string, number>()
+  const dates = new Map<number, string>()
+  return {
+    startOf(isoDate: string): Date {
+      let ms = starts.get(isoDate)
+      if (ms === undefined) {
+        ms = startOfLondonDay(isoDate).getTime()
+        starts.set(isoDate, ms)
+      }
+      return new Date(ms)
+    },
+    dateOf(instant: Date): string {
+      const ms = instant.getTime()
+      let date = dates.get(ms)
+      if (date === undefined) {
+        date = londonDateOf(instant)
+        dates.set(ms, date)
+      }
+      return date
+    },
+  }
 }
 
 /** Keys that match a return's rows to records: the start date, and the how-manieth on that day. */
@@ -183,6 +221,7 @@ export function createSsda903ImportService(db: Kysely<Database>, options: Ssda90
         const careOf = groupBy(careRows, (row) => row.person_id)
         const missingOf = groupBy(missingRows, (row) => row.person_id)
         const previousOf = new Map(previousRows.map((row) => [row.child, row]))
+        progress('match', 1, 1)
 
         // Rule 576: the period each child had open when the year began, from Lantern's own record.
         const window = collectionWindow(request.year)
@@ -207,6 +246,7 @@ export function createSsda903ImportService(db: Kysely<Database>, options: Ssda90
           if (inUse.has(item.id)) plan.conflicts.push({ rule: LANTERN_RULE, message: `Lantern holds interviews, police actions or a linked police record on the missing period from ${item.startedOn}, which this return no longer has: correct the return or the record in Lantern`, table: 'Missing', line: null, field: 'MIS_START', key: item.child })
         }
         issues.push(...plan.conflicts)
+        progress('plan', 1, 1)
         for (const conflict of plan.conflicts) if (conflict.key) leftOut.add(conflict.key)
 
         const inFile = headerChildren.length
@@ -264,6 +304,8 @@ interface Plan {
   missingToUpdate: Record<string, Cell>[]
   missingToRemove: { id: string; child: string; startedOn: string }[]
   returnRows: Parameters<typeof repo.upsertReturnChildren>[1][number][]
+  returnRowsToWrite: Parameters<typeof repo.upsertReturnChildren>[1][number][]
+  returnRowsNew: number
   audits: Map<string, { child: string; created: boolean; care: Counts; missing: Counts; personChanged: boolean }>
   conflicts: Issue[]
   children: { created: number; updated: number; unchanged: number }
@@ -288,10 +330,11 @@ function planWrites(
 ): Plan {
   const plan: Plan = {
     personsToInsert: [], personsToUpdate: [], identifiersToInsert: [], upnChanged: [], careToInsert: [], careToUpdate: [], careToRemove: [],
-    missingToInsert: [], missingToUpdate: [], missingToRemove: [], returnRows: [], audits: new Map(), conflicts: [],
+    missingToInsert: [], missingToUpdate: [], missingToRemove: [], returnRows: [], returnRowsToWrite: [], returnRowsNew: 0, audits: new Map(), conflicts: [],
     children: { created: 0, updated: 0, unchanged: 0 },
     unchanged: { care: 0, missing: 0 },
   }
+  const days = londonDays()
   const geographyCache = new Map<string, Record<string, Cell>>()
   const geographyOf = (home: string | null, placement: string | null): Record<string, Cell> => {
     const cacheKey = `${home ?? ''}|${placement ?? ''}`
@@ -362,7 +405,7 @@ function planWrites(
     }
 
     // ---- missing and away periods, matched by category and start date
-    const existingMissing = keyed(existing ? (known.missingOf.get(personId) ?? []) : [], (row) => `${row.la_category}|${londonDateOf(row.started_at)}`)
+    const existingMissing = keyed(existing ? (known.missingOf.get(personId) ?? []) : [], (row) => `${row.la_category}|${days.dateOf(row.started_at)}`)
     const missingIds: string[] = []
     const periodIds = new Map<MissingPeriod, string>()
     const fileMissing = keyed(child.missing, (period) => `${period.category}|${period.startedOn}`)
@@ -376,8 +419,8 @@ function planWrites(
       // DfE: an A that becomes an M (or the reverse) is two periods, the end of one the start of the next.
       const before = child.missing.find((other) => other !== period && other.endedOn === period.startedOn && other.category !== period.category)
       const continues = before ? (periodIds.get(before) ?? null) : null
-      const startedAt = startOfLondonDay(period.startedOn)
-      const endedAt = period.endedOn === null ? null : startOfLondonDay(period.endedOn)
+      const startedAt = days.startOf(period.startedOn)
+      const endedAt = period.endedOn === null ? null : days.startOf(period.endedOn)
       const row = existingMissing.get(key)
       if (row) {
         existingMissing.delete(key)
@@ -398,18 +441,18 @@ function planWrites(
     const previousMissing = new Set(previous?.missing_episode_ids ?? [])
     for (const row of existingMissing.values()) {
       if (previousMissing.has(row.id)) {
-        missingWrites.remove.push({ id: row.id, child: child.child, startedOn: londonDateOf(row.started_at) })
+        missingWrites.remove.push({ id: row.id, child: child.child, startedOn: days.dateOf(row.started_at) })
         missing.removed += 1
         continue
       }
       const kept = { start: row.started_at.getTime(), end: row.ended_at?.getTime() ?? null }
       const clash = child.missing.find((period) =>
-        overlaps(kept, { start: startOfLondonDay(period.startedOn).getTime(), end: period.endedOn === null ? null : startOfLondonDay(period.endedOn).getTime() }),
+        overlaps(kept, { start: days.startOf(period.startedOn).getTime(), end: period.endedOn === null ? null : days.startOf(period.endedOn).getTime() }),
       )
       if (clash) {
         plan.conflicts.push({
           rule: LANTERN_RULE,
-          message: `This period overlaps the ${row.la_category} period from ${londonDateOf(row.started_at)}${row.ended_at ? ` to ${londonDateOf(row.ended_at)}` : ' (still open)'} that Lantern already holds for this child and no return made (SSDA903 rule 574): correct one of them`,
+          message: `This period overlaps the ${row.la_category} period from ${days.dateOf(row.started_at)}${row.ended_at ? ` to ${days.dateOf(row.ended_at)}` : ' (still open)'} that Lantern already holds for this child and no return made (SSDA903 rule 574): correct one of them`,
           table: 'Missing', line: clash.line, field: 'MIS_START', key: child.child,
         })
       }
@@ -450,16 +493,18 @@ function planWrites(
     plan.missingToInsert.push(...missingWrites.insert)
     plan.missingToUpdate.push(...missingWrites.update)
     plan.missingToRemove.push(...missingWrites.remove)
-    plan.returnRows.push({
+    const returnRow = {
       agency_id: la.id, collection_year: year, child: child.child, person_id: personId, care_episode_ids: careIds, missing_episode_ids: missingIds,
       mother: child.mother, mother_child_dob: child.motherChildDob, uasc_ceased_on: child.uascCeasedOn, import_run_id: runId,
-    })
+    }
+    plan.returnRows.push(returnRow)
+    // What the return made for this child, rewritten only when it changed (it keeps naming the run that made it).
+    if (!previous || !sameReturnRow(previous, returnRow)) plan.returnRowsToWrite.push(returnRow)
+    if (!previous) plan.returnRowsNew += 1
     if (!existing || personChanged) plan.audits.set(personId, { child: child.child, created: !existing, care, missing, personChanged })
   }
   return plan
 }
-
-const AUDIT_CHUNK = 4_000
 
 async function writePlan(
   trx: Kysely<Database>,
@@ -473,6 +518,7 @@ async function writePlan(
   const steps = 8
   let step = 0
   const advance = () => progress('write', ++step, steps)
+  progress('write', 0, steps)
   await insertRows(trx, 'person', PERSON_COLUMNS, plan.personsToInsert)
   advance()
   await updateRows(trx, 'person', Object.fromEntries(Object.entries(PERSON_COLUMNS).filter(([name]) => !['id', 'owning_agency_id', 'created_by_user_id'].includes(name))), plan.personsToUpdate, { versioned: true })
@@ -494,7 +540,7 @@ async function writePlan(
   await updateRows(trx, 'missing_episode', { continues_episode_id: 'uuid' }, continuations, { versioned: false })
   await updateRows(trx, 'missing_episode', { started_at: 'timestamptz', ended_at: 'timestamptz', continues_episode_id: 'uuid' }, plan.missingToUpdate, { versioned: true })
   advance()
-  await repo.upsertReturnChildren(trx, plan.returnRows)
+  await repo.upsertReturnChildren(trx, plan.returnRowsToWrite)
   advance()
   const entries: AuditEntry[] = [...plan.audits].map(([personId, audit]) => ({
     action: audit.created ? 'IMPORT_PERSON' : 'REIMPORT_PERSON',
@@ -509,13 +555,24 @@ async function writePlan(
       missingEpisodes: `${audit.missing.created} new, ${audit.missing.updated} changed, ${audit.missing.removed} removed`,
     },
   }))
-  for (let start = 0; start < entries.length; start += AUDIT_CHUNK) await recordAudit(trx, actor, entries.slice(start, start + AUDIT_CHUNK))
+  await recordAuditInChunks(trx, actor, entries)
   advance()
-  // A load that grows the tables by a tenth leaves the planner's statistics stale until autovacuum comes
-  // round, and the next import's lookups would scan whole tables in nested loops: refresh them now, as
-  // autovacuum's own threshold would, but at once.
-  const inserted = Math.max(plan.personsToInsert.length, plan.careToInsert.length, plan.missingToInsert.length)
-  if (inserted > 0 && inserted >= 0.1 * (await repo.estimatedRows(trx, ['person', 'care_episode', 'missing_episode']))) await repo.analyseTouchedTables(trx)
+  // A table that has never been analysed leaves the planner guessing that `person_id = any(...)` matches most
+  // of it, and the next import's lookups scan whole tables. Once analysed, its estimates scale with its size
+  // (the distinct ids are kept as a fraction of the rows), so a table is analysed again only when this load
+  // at least doubles it: a handful of times over a national year rather than after every return.
+  const inserted: Record<string, number> = {
+    person: plan.personsToInsert.length,
+    person_identifier: plan.identifiersToInsert.length,
+    care_episode: plan.careToInsert.length,
+    missing_episode: plan.missingToInsert.length,
+    ssda903_return_child: plan.returnRowsNew,
+  }
+  const grown = Object.keys(inserted).filter((table) => (inserted[table] ?? 0) > 0)
+  if (grown.length > 0) {
+    const estimates = await repo.estimatedRows(trx, grown)
+    await repo.analyseTables(trx, grown.filter((table) => (inserted[table] ?? 0) >= (estimates.get(table) ?? 0)))
+  }
   advance()
 }
 

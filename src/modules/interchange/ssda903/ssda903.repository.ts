@@ -95,14 +95,20 @@ export async function deleteUpns(db: Kysely<Database>, agencyId: string, personI
   await sql`delete from person_identifier where kind = 'upn' and issuing_agency_id = ${agencyId} and person_id = any(${personIds}::uuid[])`.execute(db)
 }
 
-/** The smallest of the planner's row estimates for these tables (0 for a table never analysed). */
-export async function estimatedRows(db: Kysely<Database>, tables: readonly string[]): Promise<number> {
-  const result = await sql<{ rows: number }>`select min(greatest(reltuples, 0))::float8 as rows from pg_class where relname = any(${tables}::text[]) and relkind = 'r'`.execute(db)
-  return Number(result.rows[0]?.rows ?? 0)
+/** The planner's row estimate of each table (0 for a table never analysed). */
+export async function estimatedRows(db: Kysely<Database>, tables: readonly string[]): Promise<Map<string, number>> {
+  const result = await sql<{ relname: string; rows: number }>`
+    select relname, greatest(reltuples, 0)::float8 as rows from pg_class
+    where relname = any(${tables}::text[]) and relkind = 'r' and relnamespace = 'public'::regnamespace`.execute(db)
+  return new Map(result.rows.map((row) => [row.relname, Number(row.rows)]))
 }
 
-export async function analyseTouchedTables(db: Kysely<Database>): Promise<void> {
-  await sql`analyze person, person_identifier, care_episode, missing_episode, ssda903_return_child`.execute(db)
+const ANALYSABLE = new Set(['person', 'person_identifier', 'care_episode', 'missing_episode', 'ssda903_return_child'])
+
+export async function analyseTables(db: Kysely<Database>, tables: readonly string[]): Promise<void> {
+  const names = tables.filter((table) => ANALYSABLE.has(table))
+  if (names.length === 0) return
+  await sql`analyze ${sql.raw(names.join(', '))}`.execute(db)
 }
 
 /** Records what this year's return made for each child imported, replacing an earlier import's row. */

@@ -45,10 +45,13 @@ export interface GenerateProgress {
 export interface GenerateResult {
   runId: string
   counts: Record<GeneratedTable, number>
-  seconds: { generateAndLoad: number; indexes: number; total: number }
+  /** Wall-clock seconds; `stages` breaks the run down (docs/adr/0020). */
+  seconds: { generateAndLoad: number; indexes: number; total: number; stages: Record<string, number> }
 }
 
 const DEFINITION_CONCURRENCY = 2
+const RESTORE_ORDER = ['key', 'index', 'constraint', 'trigger'] as const
+const RESTORE_LABELS = { key: 'primary and unique keys', index: 'indexes', constraint: 'foreign keys', trigger: 'row triggers' } as const
 
 async function agencyIds(db: Kysely<Database>): Promise<AgencyIds> {
   const byCode = await repo.agencyIdsByCode(db)
@@ -85,6 +88,13 @@ export async function generateNationalData(
   onProgress?: (progress: GenerateProgress) => void,
 ): Promise<GenerateResult> {
   const started = performance.now()
+  const stages: Record<string, number> = {}
+  let mark = started
+  const stage = (name: string) => {
+    const now = performance.now()
+    stages[name] = (stages[name] ?? 0) + (now - mark) / 1000
+    mark = now
+  }
   const country = england()
   const agencies = await agencyIds(db)
   const phonetic = await repo.phoneticKeys(db, foldedNamesOfPools())
@@ -105,6 +115,7 @@ export async function generateNationalData(
   for (const [year, { weight, fixed }] of sums) {
     missingScale.set(year, weight > 0 ? Math.max(0, targetsFor(year).childrenMissing * options.scale - fixed) / weight : 0)
   }
+  stage('first pass (calibration weights)')
 
   const runId = uuidv7()
   const units = country.authorities.length + country.forces.length
@@ -140,6 +151,7 @@ export async function generateNationalData(
     const dropped = await repo.loadDefinitions(db, GENERATED_TABLES)
     await repo.insertRun(db, runId, { ...options }, dropped)
     for (const definition of [...dropped].reverse()) await repo.dropDefinition(db, definition)
+    stage('drop keys, indexes and foreign keys')
     const sink = await postgresCopySink(target.postgresUrl)
     try {
       counts = await run(sink)
@@ -148,11 +160,16 @@ export async function generateNationalData(
       throw error
     } finally {
       loaded = performance.now()
+      stage('generate and COPY')
       // Indexes and foreign keys come back whatever happened; the run row keeps them until they have.
       let restored = 0
       const remaining = [...dropped]
       // Keys first (foreign keys need them), then indexes, then foreign keys, two at a time.
-      for (const kind of ['key', 'index', 'constraint'] as const) {
+      for (const kind of RESTORE_ORDER) {
+        if (kind === 'trigger') {
+          await repo.noteLoadedPeople(db)
+          stage('identity change log, set-based')
+        }
         await runLimited(
           dropped.filter((definition) => definition.kind === kind),
           DEFINITION_CONCURRENCY,
@@ -164,15 +181,18 @@ export async function generateNationalData(
             onProgress?.({ done: restored, total: dropped.length, stage: 'indexes', rows })
           },
         )
+        stage(`restore ${RESTORE_LABELS[kind]}`)
       }
     }
     await repo.analyze(db, GENERATED_TABLES)
+    stage('ANALYZE')
   } else {
     counts = await db.transaction().execute(async (trx) => {
       await repo.insertRun(trx, runId, { ...options }, [])
       return run(batchedInsertSink(trx))
     })
     loaded = performance.now()
+    stage('generate and insert')
   }
 
   await db.transaction().execute(async (trx) => {
@@ -187,6 +207,7 @@ export async function generateNationalData(
       },
     ])
   })
+  stage('run log and audit')
   const finished = performance.now()
   return {
     runId,
@@ -195,6 +216,7 @@ export async function generateNationalData(
       generateAndLoad: (loaded - started) / 1000,
       indexes: (finished - loaded) / 1000,
       total: (finished - started) / 1000,
+      stages,
     },
   }
 }
@@ -202,7 +224,8 @@ export async function generateNationalData(
 /** Puts back indexes and foreign keys an interrupted bulk load dropped. */
 async function restoreInterrupted(db: Kysely<Database>): Promise<void> {
   for (const run of await repo.unrestoredDefinitions(db)) {
-    for (const kind of ['key', 'index', 'constraint'] as const) {
+    if (run.dropped.some((entry) => entry.kind === 'trigger')) await repo.noteLoadedPeople(db)
+    for (const kind of RESTORE_ORDER) {
       for (const definition of run.dropped.filter((entry) => entry.kind === kind)) await repo.restoreDefinition(db, definition)
     }
     await repo.setRunDropped(db, run.id, [])

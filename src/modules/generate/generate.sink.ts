@@ -73,6 +73,15 @@ function escapeCopy(text: string): string {
   return /[\\\t\n\r]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : text
 }
 
+/** One row as a line of COPY text. */
+export function copyLine<T extends GeneratedTable>(table: T, row: GeneratedRow<T>): string {
+  const columns = GENERATED_COLUMNS[table] as readonly string[]
+  const values = row as Record<string, Value>
+  let line = ''
+  for (let i = 0; i < columns.length; i += 1) line += (i === 0 ? '' : '\t') + copyText(values[columns[i] ?? ''] ?? null)
+  return line + '\n'
+}
+
 const CHUNK = 1 << 20
 
 export async function postgresCopySink(url: string): Promise<Sink> {
@@ -107,11 +116,7 @@ export async function postgresCopySink(url: string): Promise<Sink> {
   return {
     add(table, row) {
       const target = entry(table)
-      const columns = GENERATED_COLUMNS[table] as readonly string[]
-      const values = row as Record<string, Value>
-      let line = ''
-      for (let i = 0; i < columns.length; i += 1) line += (i === 0 ? '' : '\t') + copyText(values[columns[i] ?? ''] ?? null)
-      line += '\n'
+      const line = copyLine(table, row)
       target.buffer += line
       target.size += line.length
       counts[table] += 1

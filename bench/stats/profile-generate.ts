@@ -3,7 +3,7 @@
 //   2. the model and COPY text serialisation (lines made and dropped),
 //   3. the whole run into PostgreSQL (generate and COPY; keys, indexes and foreign keys; ANALYZE).
 //
-//   node bench/stats/profile-generate.ts --scale 0.05 [--years 2006-2025] [--skip-load]
+//   node bench/stats/profile-generate.ts --scale 0.05 [--years 2006-2025] [--skip-load | --load-only]
 // Uses LANTERN_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/lantern_stats_profile (created, emptied, dropped).
 import { parseArgs } from 'node:util'
 import { loadavg } from 'node:os'
@@ -26,35 +26,30 @@ import { once } from 'node:events'
 import { sql } from 'kysely'
 import { from as copyFrom } from 'pg-copy-streams'
 import { loadDefinitions, dropDefinition } from '../../src/modules/generate/generate.repository.ts'
-import { GENERATED_COLUMNS, GENERATED_TABLES, copyLine, type GeneratedTable, type Sink } from '../../src/modules/generate/generate.sink.ts'
+import { GENERATED_COLUMNS, GENERATED_TABLES, copyTextSink, type GeneratedTable, type Sink } from '../../src/modules/generate/generate.sink.ts'
 import { generateNationalData, parseGenerateOptions } from '../../src/modules/generate/generate.service.ts'
 
-const { values } = parseArgs({ options: { scale: { type: 'string' }, years: { type: 'string' }, 'skip-load': { type: 'boolean' } } })
+const { values } = parseArgs({ options: { scale: { type: 'string' }, years: { type: 'string' }, 'skip-load': { type: 'boolean' }, 'load-only': { type: 'boolean' } } })
 const options = parseGenerateOptions({ scale: values.scale ?? '0.05', years: values.years })
 const url = new URL(process.env.LANTERN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lantern_stats_profile')
 const name = url.pathname.slice(1)
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ')
 
-function modelOnly(serialise: boolean, keep?: Map<GeneratedTable, string[]>): { seconds: number; rows: number; bytes: number } {
+function modelOnly(serialise: boolean, keep?: Map<GeneratedTable, Uint8Array[]>): { seconds: number; rows: number; bytes: number } {
   let rows = 0
   let bytes = 0
-  const pending = new Map<GeneratedTable, string>()
+  // The workers' sink: COPY text in UTF-8 chunks (kept for the COPY-only stage, or dropped).
+  const text = copyTextSink((table, chunk) => {
+    bytes += chunk.byteLength
+    keep?.get(table)?.push(chunk)
+  })
   const sink: Sink = {
     add: (table, row) => {
       rows += 1
-      if (!serialise) return
-      const line = copyLine(table, row)
-      bytes += line.length
-      if (!keep) return
-      const text = (pending.get(table) ?? '') + line
-      if (text.length < 1 << 20) pending.set(table, text)
-      else {
-        keep.get(table)?.push(text)
-        pending.set(table, '')
-      }
+      if (serialise) text.add(table, row)
     },
     flush: async () => {},
-    finish: async () => Object.fromEntries(GENERATED_TABLES.map((table) => [table, 0])) as Record<GeneratedTable, number>,
+    finish: async () => text.finish(),
     rowCount: () => rows,
     abort: async () => {},
   }
@@ -80,7 +75,7 @@ function modelOnly(serialise: boolean, keep?: Map<GeneratedTable, string[]>): { 
   for (const la of country.authorities) generateAuthority(ctx, la)
   const expected = expectedLookedAfterIncidents(options)
   for (const force of country.forces) generateForce(ctx, force, expected)
-  for (const [table, text] of pending) keep?.get(table)?.push(text)
+  void text.finish()
   return { seconds: (performance.now() - started) / 1000, rows, bytes }
 }
 
@@ -91,11 +86,10 @@ async function admin(statement: string): Promise<void> {
   await client.end()
 }
 
-async function main(): Promise<void> {
-  console.log(`profile-generate: scale ${options.scale}, years ${options.firstYear}-${options.lastYear}, seed ${options.seed}; load average ${load()}`)
+async function stagesOneAndTwo(): Promise<void> {
   const model = modelOnly(false)
   console.log(`  1. model only:                 ${model.seconds.toFixed(1)} s, ${model.rows.toLocaleString('en-GB')} rows (load ${load()})`)
-  const chunks = new Map<GeneratedTable, string[]>(GENERATED_TABLES.map((table) => [table, []]))
+  const chunks = new Map<GeneratedTable, Uint8Array[]>(GENERATED_TABLES.map((table) => [table, []]))
   const text = modelOnly(true, chunks)
   console.log(`  2. model + COPY text:          ${text.seconds.toFixed(1)} s, ${(text.bytes / 1e6).toFixed(0)} MB (serialisation ${(text.seconds - model.seconds).toFixed(1)} s; load ${load()})`)
   if (values['skip-load']) return
@@ -116,7 +110,7 @@ async function main(): Promise<void> {
         stream.on('finish', () => resolve())
         stream.on('error', reject)
       })
-      for (const chunk of chunks.get(table) ?? []) if (!stream.write(chunk)) await once(stream, 'drain')
+      for (const chunk of chunks.get(table) ?? []) if (!stream.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) await once(stream, 'drain')
       stream.end()
       await done
       await client.end()
@@ -130,6 +124,12 @@ async function main(): Promise<void> {
     console.log(`  ${parallel ? '2b. COPY only, a connection per table in parallel' : '2a. COPY only, one table at a time'}: ${seconds.toFixed(1)} s, WAL ${(Number((await wal()) - walBefore) / 1e6).toFixed(0)} MB (load ${load()})`)
     await database.close()
   }
+}
+
+async function main(): Promise<void> {
+  console.log(`profile-generate: scale ${options.scale}, years ${options.firstYear}-${options.lastYear}, seed ${options.seed}; load average ${load()}`)
+  if (!values['load-only']) await stagesOneAndTwo()
+  if (values['skip-load']) return
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
   await admin(`CREATE DATABASE ${name}`)
   const database = await openDatabase({ engine: 'postgres', url: url.toString(), poolSize: 4 })

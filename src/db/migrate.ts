@@ -5,6 +5,7 @@ import * as events from './migrations/2026-11-21-002-events.ts'
 import * as identity from './migrations/2026-11-21-003-identity.ts'
 import * as statistics from './migrations/2026-11-21-004-statistics.ts'
 import * as interchange from './migrations/2026-11-21-005-interchange.ts'
+import * as statisticsCells from './migrations/2026-11-22-009-statistics-cells.ts'
 import type { Database } from './database.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is the history.
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-21-003-identity': identity,
   '2026-11-21-004-statistics': statistics,
   '2026-11-21-005-interchange': interchange,
+  '2026-11-22-009-statistics-cells': statisticsCells,
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {

@@ -111,20 +111,20 @@ export async function generateNationalData(
 
   // First pass: how likely an ordinary child is to go missing each year, so the total meets the published count.
   const base = { options, country, agencies, phonetic }
-  const sums = new Map<number, { weight: number; fixed: number }>()
-  for (const la of country.authorities) {
-    for (const [year, entry] of missingWeights(base, la)) {
-      const total = sums.get(year) ?? { weight: 0, fixed: 0 }
-      total.weight += entry.weight
-      total.fixed += entry.fixed
-      sums.set(year, total)
+  const scaleOf = (weighed: Iterable<Iterable<[number, { weight: number; fixed: number }]>>) => {
+    const sums = new Map<number, { weight: number; fixed: number }>()
+    for (const entries of weighed) {
+      for (const [year, entry] of entries) {
+        const total = sums.get(year) ?? { weight: 0, fixed: 0 }
+        total.weight += entry.weight
+        total.fixed += entry.fixed
+        sums.set(year, total)
+      }
     }
+    const scale = new Map<number, number>()
+    for (const [year, { weight, fixed }] of sums) scale.set(year, weight > 0 ? Math.max(0, targetsFor(year).childrenMissing * options.scale - fixed) / weight : 0)
+    return scale
   }
-  const missingScale = new Map<number, number>()
-  for (const [year, { weight, fixed }] of sums) {
-    missingScale.set(year, weight > 0 ? Math.max(0, targetsFor(year).childrenMissing * options.scale - fixed) / weight : 0)
-  }
-  stage('first pass (calibration weights)')
 
   const runId = uuidv7()
   const units = country.authorities.length + country.forces.length
@@ -135,6 +135,8 @@ export async function generateNationalData(
 
   // In this thread (PGlite): one unit after another into the sink, each with its own id counter.
   const run = async (sink: Sink) => {
+    const missingScale = scaleOf(country.authorities.map((la) => missingWeights(base, la)))
+    stage('first pass (calibration weights)')
     for (let unit = 0; unit < units; unit += 1) {
       const ctx: ModelContext = { ...base, sink, missingScale, ids: new IdSource(unit) }
       const la = country.authorities[unit]
@@ -153,10 +155,40 @@ export async function generateNationalData(
       options,
       agencyIds: [...agencies.byCode],
       phonetic: [...phonetic],
-      missingScale: [...missingScale],
       lookedAfterIncidents: [...expected],
     }
     const workers = Array.from({ length: Math.max(1, Math.min(workerCount, units)) }, () => new Worker(new URL('./generate.worker.ts', import.meta.url), { workerData: setup }))
+    // The first pass, in the workers too: each authority's weights, in whichever worker is free, summed here.
+    const weighed = new Array<[number, { weight: number; fixed: number }][]>(country.authorities.length)
+    let toWeigh = 0
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const give = () => {
+              if (toWeigh >= country.authorities.length) {
+                worker.off('message', listen)
+                resolve()
+              } else {
+                worker.postMessage({ weigh: toWeigh } satisfies ToWorker)
+                toWeigh += 1
+              }
+            }
+            const listen = (message: FromWorker) => {
+              if ('weighed' in message) {
+                weighed[message.weighed] = message.sums
+                give()
+              } else if ('failed' in message) reject(new Error(`A generator thread failed: ${message.failed}`))
+            }
+            worker.on('message', listen)
+            worker.once('error', reject)
+            give()
+          }),
+      ),
+    )
+    const missingScale = scaleOf(weighed)
+    for (const worker of workers) worker.postMessage({ missingScale: [...missingScale] } satisfies ToWorker)
+    stage('first pass (calibration weights)')
     const totals = workers.map(() => Object.fromEntries(GENERATED_TABLES.map((table) => [table, 0])) as Record<GeneratedTable, number>)
     let next = 0
     let done = 0
@@ -177,7 +209,7 @@ export async function generateNationalData(
               worker.on('message', (message: FromWorker) => {
                 if ('chunk' in message) streams.write(message.table, message.chunk)
                 else if ('failed' in message) reject(new Error(`A generator thread failed: ${message.failed}`))
-                else {
+                else if ('done' in message) {
                   totals[w] = message.counts
                   done += 1
                   rows = totals.reduce((sum, counts) => sum + count(counts), 0)

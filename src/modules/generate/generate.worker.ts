@@ -3,24 +3,27 @@
 // and id counter, and sends back the rows as COPY text in UTF-8 chunks (transferred, not copied).
 import { parentPort, workerData } from 'node:worker_threads'
 import { england } from './country.ts'
-import { IdSource, generateAuthority, generateForce, type GenerateOptions, type ModelContext } from './generate.model.ts'
+import { IdSource, generateAuthority, generateForce, missingWeights, type GenerateOptions, type ModelContext } from './generate.model.ts'
 import { copyTextSink, type GeneratedTable } from './generate.sink.ts'
 
 export interface WorkerSetup {
   options: GenerateOptions
   agencyIds: [string, string][]
   phonetic: [string, string][]
-  missingScale: [number, number][]
   lookedAfterIncidents: [number, number][]
 }
 
-/** Main thread to worker: run this unit (authorities first, then forces, in `england()` order), or stop. */
-export type ToWorker = { unit: number } | { stop: true }
+/**
+ * Main thread to worker: weigh an authority's children (the first pass), take the first pass's scale, run a unit
+ * (authorities first, then forces, in `england()` order), or stop.
+ */
+export type ToWorker = { weigh: number } | { missingScale: [number, number][] } | { unit: number } | { stop: true }
 /** Worker to main thread: a chunk of COPY text, a unit finished (with its row counts), or a failure. */
 export type FromWorker =
   | { chunk: Uint8Array; table: GeneratedTable }
   /** `counts`: every row this worker has made so far. */
   | { done: number; counts: Record<GeneratedTable, number> }
+  | { weighed: number; sums: [number, { weight: number; fixed: number }][] }
   | { failed: string }
 
 const port = parentPort
@@ -36,13 +39,13 @@ const idOf = (code: string) => {
 const lookedAfterIncidents = new Map(setup.lookedAfterIncidents)
 const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer)
 const sink = copyTextSink((table, chunk) => send({ chunk, table }, [chunk.buffer as ArrayBuffer]))
-const base: Omit<ModelContext, 'ids'> = {
+let base: Omit<ModelContext, 'ids'> = {
   options: setup.options,
   country,
   agencies: { idOf, singleCompetentAuthority: idOf('SCA'), immigrationCompetentAuthority: idOf('IECA'), guardianService: idOf('ICTG') },
   phonetic: new Map(setup.phonetic),
   sink,
-  missingScale: new Map(setup.missingScale),
+  missingScale: new Map(),
 }
 
 port.on('message', (message: ToWorker) => {
@@ -51,6 +54,16 @@ port.on('message', (message: ToWorker) => {
     return
   }
   try {
+    if ('weigh' in message) {
+      const authority = country.authorities[message.weigh]
+      if (!authority) throw new Error(`No authority ${message.weigh}`)
+      send({ weighed: message.weigh, sums: [...missingWeights(base, authority)] })
+      return
+    }
+    if ('missingScale' in message) {
+      base = { ...base, missingScale: new Map(message.missingScale) }
+      return
+    }
     const ctx: ModelContext = { ...base, ids: new IdSource(message.unit) }
     const authority = country.authorities[message.unit]
     if (authority) generateAuthority(ctx, authority)

@@ -7,6 +7,7 @@
 // Uses LANTERN_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/lantern_stats_profile (created, emptied, dropped).
 import { parseArgs } from 'node:util'
 import { loadavg } from 'node:os'
+import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { openDatabase } from '../../src/db/open.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
@@ -136,7 +137,36 @@ async function main(): Promise<void> {
   try {
     await migrateToLatest(database.db)
     await loadReferenceAgencies(database.db)
+    // CPU seconds, which the load of other people's work does not change: this process (every thread) and the
+    // server processes serving this database (read from /proc every half second while they live; same machine).
+    const serverTicks = new Map<number, number>()
+    const sampler = new pg.Client({ connectionString: url.toString() })
+    await sampler.connect()
+    let sampling = true
+    const sample = async () => {
+      while (sampling) {
+        const { rows } = await sampler.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name])
+        for (const { pid } of rows) {
+          try {
+            const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+            serverTicks.set(pid, Number(fields[11]) + Number(fields[12]))
+          } catch {
+            // The process ended between the query and the read.
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+    }
+    const sampled = sample()
+    const cpuBefore = process.cpuUsage()
     const result = await generateNationalData(database.db, { engine: 'postgres', postgresUrl: url.toString() }, options)
+    const cpu = process.cpuUsage(cpuBefore)
+    sampling = false
+    await sampled
+    await sampler.end()
+    const serverSeconds = [...serverTicks.values()].reduce((sum, ticks) => sum + ticks, 0) / 100
+    const nodeSeconds = (cpu.user + cpu.system) / 1e6
+    console.log(`  CPU: lantern (all threads) ${nodeSeconds.toFixed(1)} s, PostgreSQL backends ${serverSeconds.toFixed(1)} s: ${(nodeSeconds + serverSeconds).toFixed(1)} s of CPU, ${((nodeSeconds + serverSeconds) / 2).toFixed(1)} s on 2 idle cores at best`)
     const s = result.seconds
     console.log(`  3. into PostgreSQL:            ${s.total.toFixed(1)} s: generate and COPY ${s.generateAndLoad.toFixed(1)} s, keys/indexes/foreign keys ${s.indexes.toFixed(1)} s (load ${load()})`)
     for (const [stage, seconds] of Object.entries(s.stages)) console.log(`       ${stage.padEnd(40)} ${seconds.toFixed(1)} s`)

@@ -288,6 +288,27 @@ export async function countByNaive(db: Kysely<Database>, rows: DimensionName, co
   return result.rows
 }
 
+/**
+ * Children and episodes by year and trafficking status counted straight from the records, with the NRM standing and
+ * the placement looked up as at each episode's day: what one writes without the facts. The benchmark's "plain"
+ * figure, and the check that the facts and cells agree with the records.
+ */
+export async function countByYearAndStatusFromRecords(db: Kysely<Database>, filter: Omit<EpisodeFilter, 'equals'>, asAt: Date) {
+  const { rows } = await sql<{ year: number; status: string; episodes: number; children: number }>`
+    WITH e AS (
+      SELECT e.*, ${sql.raw(londonDay('e.started_at'))} AS day FROM missing_episode e
+      WHERE e.recorded_by = 'local_authority' AND e.la_category = ANY (${[...filter.categories]}::text[])
+    )
+    SELECT ${sql.raw(financialYearOf('e.day'))}::int AS year, ${sql.raw(statusSql('nrm.rank', 'p.suspected_trafficking'))} AS status,
+      count(*)::int AS episodes, count(DISTINCT e.person_id)::int AS children
+    FROM e JOIN person p ON p.id = e.person_id
+    LEFT JOIN LATERAL (SELECT ${sql.raw(nrmRankSql('e.person_id', 'e.day'))} AS rank) nrm ON true
+    WHERE ${sql.raw(financialYearOf('e.day'))} BETWEEN ${filter.yearFrom} AND ${filter.yearTo}
+      ${filter.over24Hours ? sql`AND coalesce(e.ended_at, ${asAt}::timestamptz) - e.started_at > interval '24 hours'` : sql``}
+    GROUP BY 1, 2`.execute(db)
+  return rows
+}
+
 export interface YearEndRow {
   year: number
   status: string | null

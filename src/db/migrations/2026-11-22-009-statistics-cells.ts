@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely'
 
 // Frozen in time: this migration never imports application code (see docs/adr/0003).
 // Statistics made fast (docs/adr/0020): a narrow copy of the council episode facts with every breakdown already a
-// small-integer code (and the child a dense integer), decoded through `statistics_value`; and the police versus
+// small-integer code (and the child a dense integer), one row per child and combination of values with its number
+// of episodes, decoded through `statistics_value`; and the police versus
 // local authority counts rolled up by year, force and authority. Both rebuilt with the facts by a refresh.
 
 const statements: string[] = [
@@ -34,7 +35,9 @@ const statements: string[] = [
     nationality smallint NOT NULL,
     police_force smallint NOT NULL,
     duration_band smallint NOT NULL,
-    outcome smallint NOT NULL
+    outcome smallint NOT NULL,
+    -- Episodes of the child with exactly these values (about two each at national scale).
+    episodes integer NOT NULL
   )`,
   `CREATE TABLE statistics_reconciliation (
     financial_year smallint NOT NULL,

@@ -119,13 +119,15 @@ export async function insertCells(db: Kysely<Database>): Promise<number> {
   const columns = DIMENSION_NAMES.map((name) => sql.raw(DIMENSIONS[name].column))
   const codes = DIMENSION_NAMES.map((name, i) => sql`(SELECT code FROM statistics_value v WHERE v.dimension = ${name} AND v.value = ${sql.raw(`x.d${i}`)})`)
   const values = DIMENSION_NAMES.map((name, i) => sql`${sql.raw(DIMENSIONS[name].sql)} AS ${sql.raw(`d${i}`)}`)
-  // Rows in order of year and child: a year's rows lie together, and the child's key follows their first year.
+  // One row per child and combination of values, with its episodes (a child's episodes in a year mostly share
+  // them); in order of year and child, so a year's rows lie together.
   const result = await sql`
-    INSERT INTO statistics_cell (person_key, financial_year, end_financial_year, la_category, over_24_hours, ${sql.join(columns)})
-    SELECT k.person_key, x.financial_year, x.end_financial_year, x.la_category::"char", x.over_24_hours, ${sql.join(codes)}
+    INSERT INTO statistics_cell (person_key, financial_year, end_financial_year, la_category, over_24_hours, ${sql.join(columns)}, episodes)
+    SELECT k.person_key, x.financial_year, x.end_financial_year, x.la_category::"char", x.over_24_hours, ${sql.join(codes)}, count(*)
     FROM (SELECT s.person_id, s.financial_year, s.end_financial_year, s.la_category, s.over_24_hours, ${sql.join(values)} ${from}) x
     JOIN (SELECT person_id, (row_number() OVER (ORDER BY min(financial_year), person_id))::int AS person_key
       FROM statistics_episode WHERE recorded_by = 'local_authority' GROUP BY person_id) k ON k.person_id = x.person_id
+    GROUP BY ${sql.join([sql`k.person_key`, sql`x.financial_year`, sql`x.end_financial_year`, sql`x.la_category`, sql`x.over_24_hours`, ...DIMENSION_NAMES.map((_, i) => sql.raw(`x.d${i}`))])}
     ORDER BY x.financial_year, k.person_key`.execute(db)
   return Number(result.numAffectedRows ?? 0)
 }
@@ -253,7 +255,7 @@ export async function countBy(db: Kysely<Database>, rows: DimensionName, columns
     await sql`SET LOCAL work_mem = '64MB'`.execute(trx)
     return sql<{ row: string | null; column: string | null; episodes: number; children: number }>`
       WITH cell AS MATERIALIZED (
-        SELECT ${rowColumn} AS r, ${columnColumn} AS c, s.person_key, count(*)::int AS n
+        SELECT ${rowColumn} AS r, ${columnColumn} AS c, s.person_key, sum(s.episodes)::int AS n
         FROM statistics_cell s
         WHERE ${cellWhereSql(filter)}
         GROUP BY 1, 2, 3
@@ -321,7 +323,7 @@ export async function openAtYearEnd(db: Kysely<Database>, filter: EpisodeFilter)
   // Only episodes that did not end in the year they began can be open at a year end whatever their year.
   const { rows } = await sql<YearEndRow>`
     SELECT y.year::int AS year, CASE WHEN grouping(st.value) = 1 THEN NULL ELSE st.value END AS status,
-      count(*)::int AS episodes, count(DISTINCT s.person_key)::int AS children
+      sum(s.episodes)::int AS episodes, count(DISTINCT s.person_key)::int AS children
     FROM generate_series(${filter.yearFrom}::int, ${filter.yearTo}::int) AS y (year)
     JOIN statistics_cell s ON s.financial_year <= y.year AND (s.end_financial_year IS NULL OR s.end_financial_year > y.year)
     JOIN statistics_value st ON st.dimension = 'traffickingStatus' AND st.code = s.trafficking_status
@@ -366,8 +368,8 @@ export async function parliamentaryCounts(db: Kysely<Database>, filter: EpisodeF
         bool_or(${status('reasonable_grounds', 'conclusive_grounds')}) AS reasonable,
         bool_or(${status('conclusive_grounds')}) AS conclusive,
         bool_or(${status('suspected')}) AS suspected,
-        count(*) FILTER (WHERE NOT ${status('none')}) AS concern,
-        count(*) AS n
+        coalesce(sum(s.episodes) FILTER (WHERE NOT ${status('none')}), 0) AS concern,
+        sum(s.episodes) AS n
       FROM statistics_cell s
       WHERE ${cellWhereSql(filter)}
       GROUP BY 1, 2

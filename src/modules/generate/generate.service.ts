@@ -253,10 +253,17 @@ export async function generateNationalData(
       let restored = 0
       const remaining = [...dropped]
       // Keys first (foreign keys need them), then indexes, then foreign keys, two at a time.
+      // The identity change log is written while indexes and foreign keys build: it needs only the person key (it
+      // reads person and writes identity_change, which no restore locks against reading).
+      let noting: Promise<number> | null = null
       for (const kind of RESTORE_ORDER) {
+        if (kind === 'index') {
+          noting = repo.noteLoadedPeople(db)
+          noting.catch(() => {})
+        }
         if (kind === 'trigger') {
-          await repo.noteLoadedPeople(db)
-          stage('identity change log, set-based')
+          await (noting ?? repo.noteLoadedPeople(db))
+          stage('identity change log (the rest of it, after the foreign keys)')
         }
         await runLimited(
           dropped.filter((definition) => definition.kind === kind),

@@ -158,41 +158,41 @@ export async function generateNationalData(
       lookedAfterIncidents: [...expected],
     }
     const workers = Array.from({ length: Math.max(1, Math.min(workerCount, units)) }, () => new Worker(new URL('./generate.worker.ts', import.meta.url), { workerData: setup }))
-    // The first pass, in the workers too: each authority's weights, in whichever worker is free, summed here.
-    const weighed = new Array<[number, { weight: number; fixed: number }][]>(country.authorities.length)
-    let toWeigh = 0
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const give = () => {
-              if (toWeigh >= country.authorities.length) {
-                worker.off('message', listen)
-                resolve()
-              } else {
-                worker.postMessage({ weigh: toWeigh } satisfies ToWorker)
-                toWeigh += 1
-              }
-            }
-            const listen = (message: FromWorker) => {
-              if ('weighed' in message) {
-                weighed[message.weighed] = message.sums
-                give()
-              } else if ('failed' in message) reject(new Error(`A generator thread failed: ${message.failed}`))
-            }
-            worker.on('message', listen)
-            worker.once('error', reject)
-            give()
-          }),
-      ),
-    )
-    const missingScale = scaleOf(weighed)
-    for (const worker of workers) worker.postMessage({ missingScale: [...missingScale] } satisfies ToWorker)
-    stage('first pass (calibration weights)')
     const totals = workers.map(() => Object.fromEntries(GENERATED_TABLES.map((table) => [table, 0])) as Record<GeneratedTable, number>)
-    let next = 0
-    let done = 0
     try {
+      // The first pass, in the workers too: each authority's weights, in whichever worker is free, summed here.
+      const weighed = new Array<[number, { weight: number; fixed: number }][]>(country.authorities.length)
+      let toWeigh = 0
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve, reject) => {
+              const give = () => {
+                if (toWeigh >= country.authorities.length) {
+                  worker.off('message', listen)
+                  resolve()
+                } else {
+                  worker.postMessage({ weigh: toWeigh } satisfies ToWorker)
+                  toWeigh += 1
+                }
+              }
+              const listen = (message: FromWorker) => {
+                if ('weighed' in message) {
+                  weighed[message.weighed] = message.sums
+                  give()
+                } else if ('failed' in message) reject(new Error(`A generator thread failed: ${message.failed}`))
+              }
+              worker.on('message', listen)
+              worker.once('error', reject)
+              give()
+            }),
+        ),
+      )
+      const missingScale = scaleOf(weighed)
+      for (const worker of workers) worker.postMessage({ missingScale: [...missingScale] } satisfies ToWorker)
+      stage('first pass (calibration weights)')
+      let next = 0
+      let done = 0
       await Promise.all(
         workers.map(
           (worker, w) =>

@@ -6,6 +6,7 @@
 //                                                    generates the country (--scale, default 1) if it is empty
 //   npm run bench:stats -- --scale 0.1 --runs 5      a tenth of England, five timed runs per measurement
 //   npm run bench:stats -- --drop                    drop the database afterwards
+//   npm run bench:stats -- --refresh                 rebuild the statistics first even if they were built
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { sql } from 'kysely'
@@ -13,10 +14,11 @@ import { openDatabase } from '../../src/db/open.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { loadReferenceAgencies } from '../../src/modules/agencies/agencies.service.ts'
 import { createStatisticsService } from '../../src/modules/statistics/statistics.service.ts'
-import { countByNaive } from '../../src/modules/statistics/statistics.repository.ts'
+import { loadavg } from 'node:os'
+import { countByNaive, countByYearAndStatusFromRecords, timeToFirstMissing } from '../../src/modules/statistics/statistics.repository.ts'
 import { generateNationalData, parseGenerateOptions } from '../../src/modules/generate/generate.service.ts'
 
-const { values } = parseArgs({ options: { scale: { type: 'string' }, runs: { type: 'string' }, drop: { type: 'boolean' }, 'skip-naive-records': { type: 'boolean' } } })
+const { values } = parseArgs({ options: { scale: { type: 'string' }, runs: { type: 'string' }, drop: { type: 'boolean' }, 'skip-naive-records': { type: 'boolean' }, refresh: { type: 'boolean' } } })
 const runs = Number(values.runs ?? 5)
 const url = new URL(process.env.LANTERN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lantern_stats_bench')
 const name = url.pathname.slice(1)
@@ -49,27 +51,21 @@ async function time<T>(work: () => Promise<T>, times: number): Promise<{ median:
   return { median: timings[Math.floor(timings.length / 2)] ?? 0, min: timings[0] ?? 0, result }
 }
 
-// The plain way, over the records: trafficking status and placement looked up as at each episode's day.
-const NAIVE_OVER_RECORDS = `
-  WITH e AS (
-    SELECT e.*, (e.started_at AT TIME ZONE 'Europe/London')::date AS day FROM missing_episode e
-    WHERE e.recorded_by = 'local_authority' AND e.la_category = 'M'
-  )
-  SELECT extract(year FROM e.day + interval '9 months') AS year, %COLUMN% AS status, count(*) AS episodes, count(DISTINCT e.person_id) AS children
-  FROM e JOIN person p ON p.id = e.person_id
-  LEFT JOIN LATERAL (
-    SELECT max(CASE WHEN cg.outcome = 'positive' THEN 3 WHEN cg.outcome IS NULL AND rg.outcome = 'positive' THEN 2 ELSE 1 END) AS rank
-    FROM nrm_referral r
-    LEFT JOIN LATERAL (SELECT d.outcome FROM nrm_decision d WHERE d.referral_id = r.id AND d.stage = 'reasonable_grounds' AND d.decided_on <= e.day ORDER BY d.decided_on DESC, d.created_at DESC LIMIT 1) rg ON true
-    LEFT JOIN LATERAL (SELECT d.outcome FROM nrm_decision d WHERE d.referral_id = r.id AND d.stage = 'conclusive_grounds' AND d.decided_on <= e.day ORDER BY d.decided_on DESC, d.created_at DESC LIMIT 1) cg ON true
-    WHERE r.person_id = e.person_id AND r.referred_on <= e.day
-  ) nrm ON true
-  LEFT JOIN LATERAL (
-    SELECT c.placement_type FROM care_episode c WHERE c.person_id = e.person_id AND c.started_on <= e.day AND (c.ended_on IS NULL OR c.ended_on >= e.day)
-    ORDER BY c.started_on DESC LIMIT 1
-  ) c ON true
-  WHERE extract(year FROM e.day + interval '9 months') BETWEEN %FROM% AND %TO% %OVER24%
+// The naive GROUP BYs over the wide facts (statistics_episode) for the tables that have no floor in the repository.
+const NAIVE_STILL_MISSING = sql`
+  SELECT y.year, s.trafficking_status, count(*) AS episodes, count(DISTINCT s.person_id) AS children
+  FROM generate_series(2006, 2025) AS y (year)
+  JOIN statistics_episode s ON s.financial_year <= y.year AND (s.end_financial_year IS NULL OR s.end_financial_year > y.year)
+  WHERE s.recorded_by = 'local_authority' AND s.la_category = 'M'
   GROUP BY 1, 2`
+const NAIVE_RECONCILIATION = sql`
+  SELECT s.police_force_id,
+    count(*) FILTER (WHERE s.recorded_by = 'local_authority' AND s.linked) AS both,
+    count(*) FILTER (WHERE s.recorded_by = 'local_authority' AND NOT s.linked) AS la_only,
+    count(*) FILTER (WHERE s.recorded_by = 'police' AND NOT s.linked) AS police_only
+  FROM statistics_episode s
+  WHERE s.financial_year BETWEEN 2006 AND 2025 AND (s.la_category = 'M' OR s.recorded_by = 'police')
+  GROUP BY 1`
 
 async function main(): Promise<void> {
   await ensureDatabase()
@@ -79,7 +75,7 @@ async function main(): Promise<void> {
   await loadReferenceAgencies(db)
   const statistics = createStatisticsService(db)
   const episodes = Number((await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM missing_episode`.execute(db)).rows[0]?.n ?? 0)
-  console.log(`bench/stats on PostgreSQL ${url.host}/${name}: ${episodes.toLocaleString('en-GB')} missing episodes before the run`)
+  console.log(`bench/stats on PostgreSQL ${url.host}/${name}: ${episodes.toLocaleString('en-GB')} missing episodes before the run; load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`)
   if (episodes === 0) {
     const options = parseGenerateOptions({ scale: values.scale ?? '1' })
     console.log(`Generating England, scale ${options.scale}, years ending 31 March ${options.firstYear}-${options.lastYear}...`)
@@ -87,9 +83,10 @@ async function main(): Promise<void> {
     const rows = Object.values(result.counts).reduce((sum, n) => sum + n, 0)
     console.log(`  generate: ${rows.toLocaleString('en-GB')} rows (${result.counts.missing_episode.toLocaleString('en-GB')} missing episodes) in ${result.seconds.total.toFixed(1)} s (load ${result.seconds.generateAndLoad.toFixed(1)} s, keys, indexes and foreign keys ${result.seconds.indexes.toFixed(1)} s)`)
   }
+  const asAt = new Date('2025-04-01T00:00:00Z')
   const refreshed = await statistics.latestRefreshOrNull()
-  if (!refreshed) {
-    const refresh = await statistics.refresh(null, new Date('2025-04-01T00:00:00Z'))
+  if (!refreshed || values.refresh) {
+    const refresh = await statistics.refresh(null, asAt)
     console.log(`  refresh: ${refresh.episodes.toLocaleString('en-GB')} episode facts, ${refresh.careStarts.toLocaleString('en-GB')} starts of care, ${refresh.referrals.toLocaleString('en-GB')} referrals in ${refresh.seconds.toFixed(1)} s`)
   }
   const facts = Number((await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM statistics_episode WHERE recorded_by = 'local_authority'`.execute(db)).rows[0]?.n ?? 0)
@@ -108,26 +105,30 @@ async function main(): Promise<void> {
   await measure('  Lantern: statistics.parliamentaryQuestion (facts, disclosure control)', () => statistics.parliamentaryQuestion(null, {}))
   await measure('  floor: one GROUP BY over the facts, no disclosure control', () => countByNaive(db, 'year', 'traffickingStatus', { ...base, yearFrom: 2006, yearTo: 2012, over24Hours: true }))
   if (!values['skip-naive-records']) {
-    await measure('  plain: one GROUP BY over the records, as-at lookups per episode', () =>
-      sql.raw(NAIVE_OVER_RECORDS.replace('%COLUMN%', "CASE nrm.rank WHEN 3 THEN 'cg' WHEN 2 THEN 'rg' WHEN 1 THEN 'referred' ELSE CASE WHEN p.suspected_trafficking THEN 'suspected' ELSE 'none' END END").replace('%FROM%', '2006').replace('%TO%', '2012').replace('%OVER24%', "AND coalesce(e.ended_at, '2025-04-01') - e.started_at > interval '24 hours'")).execute(db))
+    await measure('  plain: one GROUP BY over the records, as-at lookups per episode', () => countByYearAndStatusFromRecords(db, { yearFrom: 2006, yearTo: 2012, categories: ['M'], over24Hours: true }, asAt))
   }
 
   console.log('\nA full breakdown: 20 years x trafficking status, every episode, children and margins')
   await measure('  Lantern: statistics.breakdown rows=year columns=traffickingStatus', () => statistics.breakdown(null, { rows: 'year', columns: 'traffickingStatus' }))
   await measure('  floor: one GROUP BY over the facts, no disclosure control', () => countByNaive(db, 'year', 'traffickingStatus', { ...base, over24Hours: false }))
   if (!values['skip-naive-records']) {
-    await measure('  plain: one GROUP BY over the records, as-at lookups per episode', () =>
-      sql.raw(NAIVE_OVER_RECORDS.replace('%COLUMN%', "CASE nrm.rank WHEN 3 THEN 'cg' WHEN 2 THEN 'rg' WHEN 1 THEN 'referred' ELSE CASE WHEN p.suspected_trafficking THEN 'suspected' ELSE 'none' END END").replace('%FROM%', '2006').replace('%TO%', '2025').replace('%OVER24%', '')).execute(db))
+    await measure('  plain: one GROUP BY over the records, as-at lookups per episode', () => countByYearAndStatusFromRecords(db, { yearFrom: 2006, yearTo: 2025, categories: ['M'], over24Hours: false }, asAt))
   }
 
   console.log('\nLocal authorities: 20 years, responsible authority x placement group (secondary suppression over 153 rows)')
   await measure('  Lantern: statistics.breakdown rows=responsibleAuthority columns=placementGroup', () => statistics.breakdown(null, { rows: 'responsibleAuthority', columns: 'placementGroup' }))
   await measure('  floor: one GROUP BY over the facts, no disclosure control', () => countByNaive(db, 'responsibleAuthority', 'placementGroup', { ...base, over24Hours: false }))
 
-  console.log('\nOther tables (Lantern)')
-  await measure('  still missing at 31 March, 2006-2025, by trafficking status', () => statistics.stillMissing(null, {}))
-  await measure('  police v local authority, by police force, 2006-2025', () => statistics.reconciliation(null, {}))
-  await measure('  time to first missing after entering care, 2006-2025', () => statistics.timeToFirstMissing(null, {}))
+  console.log('\nStill missing at 31 March, 2006-2025, by trafficking status')
+  await measure('  Lantern: statistics.stillMissing', () => statistics.stillMissing(null, {}))
+  await measure('  floor: one GROUP BY over the facts, no disclosure control', () => NAIVE_STILL_MISSING.execute(db))
+  console.log('\nPolice v local authority, by police force, 2006-2025')
+  await measure('  Lantern: statistics.reconciliation', () => statistics.reconciliation(null, {}))
+  await measure('  floor: one GROUP BY over the facts, no disclosure control', () => NAIVE_RECONCILIATION.execute(db))
+  console.log('\nTime to first missing after entering care, 2006-2025')
+  await measure('  Lantern: statistics.timeToFirstMissing', () => statistics.timeToFirstMissing(null, {}))
+  await measure('  floor: one GROUP BY over the starts of care, no disclosure control', () => timeToFirstMissing(db, 'care', 2006, 2025, 'traffickingStatus'))
+  console.log(`\nload average at the end: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`)
 
   const pq = await statistics.parliamentaryQuestion(null, {})
   console.log('\nThe parliamentary question from the generated records (rounded as published):')

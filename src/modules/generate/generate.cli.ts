@@ -46,6 +46,8 @@ export async function runGenerate(runtime: Runtime, raw: { scale?: string; years
   const total = Object.values(result.counts).reduce((sum, n) => sum + n, 0)
   console.log(`Generated ${total.toLocaleString('en-GB')} rows in ${result.seconds.total.toFixed(1)} s (generate and load ${result.seconds.generateAndLoad.toFixed(1)} s, indexes and checks ${result.seconds.indexes.toFixed(1)} s):`)
   for (const [table, count] of Object.entries(result.counts)) console.log(`  ${table.padEnd(24)} ${count.toLocaleString('en-GB').padStart(12)}`)
+  console.log('Where the time went:')
+  for (const [stage, seconds] of Object.entries(result.seconds.stages)) console.log(`  ${stage.padEnd(40)} ${seconds.toFixed(1).padStart(8)} s`)
   console.log(`Recorded as generation run ${result.runId} in the audit log. Run "lantern stats refresh" to rebuild the statistics.`)
   return 0
 }

@@ -71,13 +71,19 @@ function hexDigits(value: number, digits: number): string {
 }
 
 /**
- * UUIDv7 ids stamped with the record's own time. The 74 bits after the time hold a run-wide counter (42 bits)
- * and 32 random bits: mulberry32 has only 2^32 states, so streams of different units can meet and repeat each
- * other's bits, and records stamped with the same day (decisions, placements) would then share an id. The
- * counter makes every id of a run unique; the run's fixed order of units keeps it deterministic.
+ * UUIDv7 ids stamped with the record's own time. The 74 bits after the time hold a counter (42 bits: the unit of
+ * work in the top 8, a count within the unit in the other 34) and 32 random bits: mulberry32 has only 2^32
+ * states, so streams of different units can meet and repeat each other's bits, and records stamped with the same
+ * day (decisions, placements) would then share an id. The counter makes every id of a run unique; since each unit
+ * counts on its own, the ids do not depend on the order units run in (they run in parallel, docs/adr/0020).
  */
 export class IdSource {
-  private counter = 0
+  private counter: number
+
+  constructor(unit = 0) {
+    if (!Number.isInteger(unit) || unit < 0 || unit > 0xff) throw new Error(`unit ${unit} must be from 0 to 255`)
+    this.counter = unit * 2 ** 34
+  }
 
   at(ms: number, random: Random): string {
     const time = hexDigits(Math.max(0, Math.floor(ms)), 12)

@@ -73,73 +73,121 @@ function escapeCopy(text: string): string {
   return /[\\\t\n\r]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : text
 }
 
+/** One row as a line of COPY text. */
+export function copyLine<T extends GeneratedTable>(table: T, row: GeneratedRow<T>): string {
+  const columns = GENERATED_COLUMNS[table] as readonly string[]
+  const values = row as Record<string, Value>
+  let line = ''
+  for (let i = 0; i < columns.length; i += 1) line += (i === 0 ? '' : '\t') + copyText(values[columns[i] ?? ''] ?? null)
+  return line + '\n'
+}
+
 const CHUNK = 1 << 20
 
-export async function postgresCopySink(url: string): Promise<Sink> {
-  const streams = new Map<GeneratedTable, { client: pg.Client; stream: Writable; done: Promise<void>; buffer: string; size: number }>()
+/**
+ * Rows as COPY text, one buffer per table, handed on in chunks of about a megabyte as UTF-8 bytes (made in a worker
+ * thread, so the main thread only writes them to the sockets).
+ */
+export function copyTextSink(onChunk: (table: GeneratedTable, bytes: Uint8Array) => void): Sink {
+  // Each line is written as UTF-8 straight into the table's chunk (building one long string and encoding it cost
+  // five times as much as making the lines).
+  const chunks = new Map<GeneratedTable, { bytes: Buffer; used: number }>()
   const counts = Object.fromEntries(GENERATED_TABLES.map((table) => [table, 0])) as Record<GeneratedTable, number>
-  for (const table of GENERATED_TABLES) {
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
-    await client.query('SET synchronous_commit = off')
-    const stream = client.query(copyFrom(`COPY ${table} (${GENERATED_COLUMNS[table].join(', ')}) FROM STDIN`))
-    const done = new Promise<void>((resolve, reject) => {
-      stream.on('finish', () => resolve())
-      stream.on('error', reject)
-    })
-    // A failed COPY rejects `done`; keep it from being an unhandled rejection until someone awaits it.
-    done.catch(() => {})
-    streams.set(table, { client, stream, done, buffer: '', size: 0 })
-  }
-  const entry = (table: GeneratedTable) => {
-    const found = streams.get(table)
-    if (!found) throw new Error(`No COPY stream for ${table}`)
-    return found
-  }
   const push = (table: GeneratedTable) => {
-    const target = entry(table)
-    if (target.buffer.length === 0) return true
-    const ok = target.stream.write(target.buffer)
-    target.buffer = ''
-    target.size = 0
-    return ok
+    const chunk = chunks.get(table)
+    if (!chunk || chunk.used === 0) return
+    chunks.delete(table)
+    onChunk(table, new Uint8Array(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.used))
   }
   return {
     add(table, row) {
-      const target = entry(table)
-      const columns = GENERATED_COLUMNS[table] as readonly string[]
-      const values = row as Record<string, Value>
-      let line = ''
-      for (let i = 0; i < columns.length; i += 1) line += (i === 0 ? '' : '\t') + copyText(values[columns[i] ?? ''] ?? null)
-      line += '\n'
-      target.buffer += line
-      target.size += line.length
+      const line = copyLine(table, row)
       counts[table] += 1
-      if (target.size >= CHUNK) push(table)
-    },
-    async flush() {
-      for (const table of GENERATED_TABLES) {
-        if (!push(table)) await Promise.race([once(entry(table).stream, 'drain'), entry(table).done])
+      let chunk = chunks.get(table)
+      // A character is at most 3 bytes of UTF-8 (4 for a pair, which is two characters).
+      if (chunk && chunk.used + line.length * 3 > chunk.bytes.length) push(table)
+      chunk = chunks.get(table)
+      if (!chunk) {
+        chunk = { bytes: Buffer.allocUnsafeSlow(Math.max(CHUNK, line.length * 3)), used: 0 }
+        chunks.set(table, chunk)
       }
+      chunk.used += chunk.bytes.write(line, chunk.used, 'utf8')
     },
+    async flush() {},
     async finish() {
-      for (const table of GENERATED_TABLES) {
-        push(table)
-        entry(table).stream.end()
-      }
-      try {
-        for (const table of GENERATED_TABLES) await entry(table).done
-      } finally {
-        for (const table of GENERATED_TABLES) await entry(table).client.end()
-      }
-      return counts
+      for (const table of GENERATED_TABLES) push(table)
+      return { ...counts }
     },
     rowCount: () => GENERATED_TABLES.reduce((sum, table) => sum + counts[table], 0),
     async abort() {
-      for (const table of GENERATED_TABLES) {
-        const target = entry(table)
-        target.stream.destroy(new Error('generation abandoned'))
-        await target.client.end().catch(() => {})
+      chunks.clear()
+    },
+  }
+}
+
+/** COPY ... FROM STDIN streams, one connection per table, so the server loads the tables in parallel. */
+export interface CopyStreams {
+  write(table: GeneratedTable, bytes: Uint8Array): void
+  /** Bytes handed to the streams and not yet sent to the server. */
+  pending(): number
+  /** Waits until no more than `bytes` are pending (the generator runs ahead of the server up to that much). */
+  waitForRoom(bytes: number): Promise<void>
+  finish(): Promise<void>
+  abort(): Promise<void>
+}
+
+export async function openCopyStreams(url: string): Promise<CopyStreams> {
+  const streams = new Map<GeneratedTable, { client: pg.Client; stream: Writable; done: Promise<void> }>()
+  const failed: unknown[] = []
+  try {
+    for (const table of GENERATED_TABLES) {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      await client.query('SET synchronous_commit = off')
+      const stream = client.query(copyFrom(`COPY ${table} (${GENERATED_COLUMNS[table].join(', ')}) FROM STDIN`))
+      const done = new Promise<void>((resolve, reject) => {
+        stream.on('finish', () => resolve())
+        stream.on('error', (error) => {
+          failed.push(error)
+          reject(error)
+        })
+      })
+      // A failed COPY rejects `done`; keep it from being an unhandled rejection until someone awaits it.
+      done.catch(() => {})
+      streams.set(table, { client, stream, done })
+    }
+  } catch (error) {
+    for (const { client } of streams.values()) await client.end().catch(() => {})
+    throw error
+  }
+  const all = () => [...streams.values()]
+  const pending = () => all().reduce((sum, { stream }) => sum + stream.writableLength, 0)
+  return {
+    write(table, bytes) {
+      const target = streams.get(table)
+      if (!target) throw new Error(`No COPY stream for ${table}`)
+      target.stream.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    },
+    pending,
+    async waitForRoom(bytes) {
+      while (pending() > bytes) {
+        if (failed.length > 0) throw failed[0]
+        const fullest = all().reduce((a, b) => (b.stream.writableLength > a.stream.writableLength ? b : a))
+        await Promise.race([once(fullest.stream, 'drain'), fullest.done])
+      }
+    },
+    async finish() {
+      for (const { stream } of all()) stream.end()
+      try {
+        for (const { done } of all()) await done
+      } finally {
+        for (const { client } of all()) await client.end()
+      }
+    },
+    async abort() {
+      for (const { stream, client } of all()) {
+        stream.destroy(new Error('generation abandoned'))
+        await client.end().catch(() => {})
       }
     },
   }

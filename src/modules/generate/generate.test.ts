@@ -32,8 +32,9 @@ function generateInMemory(options: GenerateOptions, authorities = england().auth
     }
   }
   const missingScale = new Map([...sums].map(([year, { weight, fixed }]) => [year, Math.max(0, targetsFor(year).childrenMissing * options.scale - fixed) / weight]))
+  // Each unit with its own id counter, numbered as the service numbers it (its place in england()).
   const ctx: ModelContext = { ...base, sink, missingScale, ids: new IdSource() }
-  for (const la of authorities) generateAuthority(ctx, la)
+  for (const la of authorities) generateAuthority({ ...ctx, ids: new IdSource(country.authorities.findIndex((other) => other.code === la.code)) }, la)
   return { rows, ctx }
 }
 
@@ -80,6 +81,23 @@ describe('generate: the synthetic country', () => {
     }
     assert.equal(digest(11), digest(11))
     assert.notEqual(digest(11), digest(12))
+  })
+
+  test('a unit makes the same records whichever units run before it (the worker threads take them in any order)', () => {
+    const [hartlepool, kent] = ['E06000001', 'E10000016'].map((code) => england().authorities.filter((la) => la.code === code))
+    const options = { scale: 0.02, firstYear: 2010, lastYear: 2013, seed: 4 }
+    const lines = (authorities: ReturnType<typeof england>['authorities']) => {
+      const { rows } = generateInMemory(options, authorities)
+      return GENERATED_TABLES.flatMap((table) => (rows.get(table) ?? []).map((row) => `${table} ${JSON.stringify(row)}`)).sort()
+    }
+    const forwards = lines([...(hartlepool ?? []), ...(kent ?? [])])
+    const backwards = lines([...(kent ?? []), ...(hartlepool ?? [])])
+    assert.ok(forwards.length > 500, `${forwards.length} rows`)
+    assert.deepEqual(backwards, forwards)
+    const alone = new Set(lines(kent ?? []))
+    assert.equal(forwards.filter((line) => alone.has(line)).length, alone.size, 'Kent alone makes exactly the rows it makes after another authority')
+    const ids = forwards.map((line) => /"id":"([^"]+)"/.exec(line)?.[1])
+    assert.equal(new Set(ids).size, ids.length, 'ids unique across the units')
   })
 
   test('calibrated: children missing a year near the published count; trafficked children go missing far more often', () => {
@@ -167,6 +185,12 @@ describe('generate: into the database', () => {
     // Names carry the database's phonetic key.
     const { rows: keys } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM person_name WHERE phonetic IS DISTINCT FROM dmetaphone(folded)`.execute(kit.db)
     assert.equal(keys[0]?.n, 0)
+
+    // The search index's change log names every loaded person, and the row triggers the load disabled are back.
+    const { rows: unnoted } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM person p WHERE NOT EXISTS (SELECT 1 FROM identity_change c WHERE c.person_id = p.id)`.execute(kit.db)
+    assert.equal(unnoted[0]?.n, 0)
+    const { rows: disabled } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'D'`.execute(kit.db)
+    assert.equal(disabled[0]?.n, 0)
 
     const audit = await kit.db.selectFrom('audit_event').selectAll().where('action', '=', 'GENERATE_SYNTHETIC_DATA').execute()
     assert.equal(audit.length, 1)

@@ -67,6 +67,8 @@ export interface Dimension {
   label: string
   /** SQL over `statistics_episode s` (and `agency ra`, the responsible authority), giving text. */
   sql: string
+  /** The column of `statistics_cell` holding the value's code (docs/adr/0020); `statistics_value` decodes it. */
+  column: string
   /** Where the labels come from: fixed codes, or agency names (looked up). */
   labels: LabelSource
   /** Order of the values, when fixed. */
@@ -78,34 +80,36 @@ export interface Dimension {
 const yesNo = (column: string) => `CASE WHEN ${column} IS NULL THEN 'unknown' WHEN ${column} THEN 'yes' ELSE 'no' END`
 
 export const DIMENSIONS = {
-  year: { label: 'Year ending 31 March', sql: 's.financial_year::text', labels: 'code' },
-  traffickingStatus: { label: 'Trafficking status as at the day the episode began', sql: 's.trafficking_status', labels: 'code', values: TRAFFICKING_STATUSES },
-  unaccompanied: { label: 'Unaccompanied (UASC)', sql: yesNo('s.unaccompanied'), labels: 'code', values: ['yes', 'no'] },
-  placementType: { label: 'Placement type (SSDA903 PLACE) on the day the episode began', sql: "coalesce(s.placement_type, 'unknown')", labels: 'code' },
+  year: { label: 'Year ending 31 March', column: 'year', sql: 's.financial_year::text', labels: 'code' },
+  traffickingStatus: { label: 'Trafficking status as at the day the episode began', column: 'trafficking_status', sql: 's.trafficking_status', labels: 'code', values: TRAFFICKING_STATUSES },
+  unaccompanied: { label: 'Unaccompanied (UASC)', column: 'unaccompanied', sql: yesNo('s.unaccompanied'), labels: 'code', values: ['yes', 'no'] },
+  placementType: { label: 'Placement type (SSDA903 PLACE) on the day the episode began', column: 'placement_type', sql: "coalesce(s.placement_type, 'unknown')", labels: 'code' },
   placementGroup: {
     label: 'Placement on the day the episode began',
+    column: 'placement_group',
     sql: `CASE WHEN s.placement_type IS NULL THEN 'unknown' WHEN s.placement_type LIKE 'U%' THEN 'foster' WHEN s.placement_type IN ('K1', 'K2') THEN 'childrens_home'
       WHEN s.placement_type IN ('H5', 'P2', 'K3') THEN 'semi_independent' ELSE 'other' END`,
     labels: 'code',
     values: ['foster', 'childrens_home', 'semi_independent', 'other', 'unknown'],
   },
-  responsibleAuthority: { label: 'Responsible local authority', sql: "coalesce(s.responsible_agency_id::text, 'unknown')", labels: 'agency', level: 'local' },
-  hostAuthority: { label: 'Local authority the child was placed in', sql: "coalesce(s.host_agency_id::text, 'unknown')", labels: 'agency', level: 'local' },
-  region: { label: 'Region of the responsible local authority', sql: "coalesce(ra.region, 'unknown')", labels: 'code', level: 'regional' },
-  outOfArea: { label: 'Placed outside the responsible authority', sql: yesNo('s.out_of_area'), labels: 'code', values: ['yes', 'no', 'unknown'] },
-  distanceBand: { label: 'Distance from home to placement', sql: 's.distance_band', labels: 'code', values: DISTANCE_BANDS },
-  ageBand: { label: 'Age when the episode began', sql: 's.age_band', labels: 'code', values: AGE_BANDS },
-  sex: { label: 'Sex', sql: 's.sex', labels: 'code', values: ['male', 'female', 'unknown'] },
-  nationality: { label: 'Nationality (first recorded)', sql: 's.nationality', labels: 'code' },
-  policeForce: { label: 'Police force', sql: "coalesce(s.police_force_id::text, 'unknown')", labels: 'agency' },
+  responsibleAuthority: { label: 'Responsible local authority', column: 'responsible_authority', sql: "coalesce(s.responsible_agency_id::text, 'unknown')", labels: 'agency', level: 'local' },
+  hostAuthority: { label: 'Local authority the child was placed in', column: 'host_authority', sql: "coalesce(s.host_agency_id::text, 'unknown')", labels: 'agency', level: 'local' },
+  region: { label: 'Region of the responsible local authority', column: 'region', sql: "coalesce(ra.region, 'unknown')", labels: 'code', level: 'regional' },
+  outOfArea: { label: 'Placed outside the responsible authority', column: 'out_of_area', sql: yesNo('s.out_of_area'), labels: 'code', values: ['yes', 'no', 'unknown'] },
+  distanceBand: { label: 'Distance from home to placement', column: 'distance_band', sql: 's.distance_band', labels: 'code', values: DISTANCE_BANDS },
+  ageBand: { label: 'Age when the episode began', column: 'age_band', sql: 's.age_band', labels: 'code', values: AGE_BANDS },
+  sex: { label: 'Sex', column: 'sex', sql: 's.sex', labels: 'code', values: ['male', 'female', 'unknown'] },
+  nationality: { label: 'Nationality (first recorded)', column: 'nationality', sql: 's.nationality', labels: 'code' },
+  policeForce: { label: 'Police force', column: 'police_force', sql: "coalesce(s.police_force_id::text, 'unknown')", labels: 'agency' },
   durationBand: {
     label: 'How long the episode lasted',
+    column: 'duration_band',
     sql: `CASE WHEN s.duration_hours IS NULL THEN 'not_ended' WHEN s.duration_hours < 24 THEN 'under_24_hours' WHEN s.duration_hours < 48 THEN '1_to_2_days'
       WHEN s.duration_hours < 168 THEN '2_to_7_days' WHEN s.duration_hours < 672 THEN '1_to_4_weeks' ELSE 'over_4_weeks' END`,
     labels: 'code',
     values: DURATION_BANDS,
   },
-  outcome: { label: 'How the episode ended', sql: 's.outcome', labels: 'code', values: OUTCOMES },
+  outcome: { label: 'How the episode ended', column: 'outcome', sql: 's.outcome', labels: 'code', values: OUTCOMES },
 } as const satisfies Record<string, Dimension>
 
 export type DimensionName = keyof typeof DIMENSIONS

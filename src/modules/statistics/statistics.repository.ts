@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../../db/database.ts'
-import { DIMENSIONS, type DimensionName } from './statistics.definitions.ts'
+import { DIMENSIONS, DIMENSION_NAMES, type DimensionName } from './statistics.definitions.ts'
 
 // ---------------------------------------------------------------- refresh: the facts, worked out "as at"
 
@@ -36,6 +36,9 @@ function forceAreaValues(areas: ReadonlyMap<string, string>): RawBuilder<unknown
 }
 
 export async function clearFacts(db: Kysely<Database>): Promise<void> {
+  await sql`DELETE FROM statistics_cell`.execute(db)
+  await sql`DELETE FROM statistics_value`.execute(db)
+  await sql`DELETE FROM statistics_reconciliation`.execute(db)
   await db.deleteFrom('statistics_episode').execute()
   await db.deleteFrom('statistics_care_start').execute()
   await db.deleteFrom('statistics_referral').execute()
@@ -102,6 +105,46 @@ export async function insertEpisodeFacts(db: Kysely<Database>, asAt: Date, force
   return Number(result.numAffectedRows ?? 0)
 }
 
+/**
+ * The narrow copy of the council episode facts (docs/adr/0020): each breakdown's value (the dimension's own SQL over
+ * the facts, so there is one definition) numbered in `statistics_value`, and each episode a row of those codes with
+ * the child as a dense integer. Set-based: one statement per dimension for its values, one for the rows.
+ */
+export async function insertCells(db: Kysely<Database>): Promise<number> {
+  const from = sql`FROM statistics_episode s LEFT JOIN agency ra ON ra.id = s.responsible_agency_id WHERE s.recorded_by = 'local_authority'`
+  for (const name of DIMENSION_NAMES) {
+    await sql`INSERT INTO statistics_value (dimension, code, value)
+      SELECT ${name}, (row_number() OVER (ORDER BY v))::smallint, v FROM (SELECT DISTINCT ${sql.raw(DIMENSIONS[name].sql)} AS v ${from}) d`.execute(db)
+  }
+  const columns = DIMENSION_NAMES.map((name) => sql.raw(DIMENSIONS[name].column))
+  const codes = DIMENSION_NAMES.map((name, i) => sql`(SELECT code FROM statistics_value v WHERE v.dimension = ${name} AND v.value = ${sql.raw(`x.d${i}`)})`)
+  const values = DIMENSION_NAMES.map((name, i) => sql`${sql.raw(DIMENSIONS[name].sql)} AS ${sql.raw(`d${i}`)}`)
+  // One row per child and combination of values, with its episodes (a child's episodes in a year mostly share
+  // them); in order of year and child, so a year's rows lie together.
+  const result = await sql`
+    INSERT INTO statistics_cell (person_key, financial_year, end_financial_year, la_category, over_24_hours, ${sql.join(columns)}, episodes)
+    SELECT k.person_key, x.financial_year, x.end_financial_year, x.la_category::"char", x.over_24_hours, ${sql.join(codes)}, count(*)
+    FROM (SELECT s.person_id, s.financial_year, s.end_financial_year, s.la_category, s.over_24_hours, ${sql.join(values)} ${from}) x
+    JOIN (SELECT person_id, (row_number() OVER (ORDER BY min(financial_year), person_id))::int AS person_key
+      FROM statistics_episode WHERE recorded_by = 'local_authority' GROUP BY person_id) k ON k.person_id = x.person_id
+    GROUP BY ${sql.join([sql`k.person_key`, sql`x.financial_year`, sql`x.end_financial_year`, sql`x.la_category`, sql`x.over_24_hours`, ...DIMENSION_NAMES.map((_, i) => sql.raw(`x.d${i}`))])}
+    ORDER BY x.financial_year, k.person_key`.execute(db)
+  return Number(result.numAffectedRows ?? 0)
+}
+
+/** Police and council records of absences from care, rolled up by year, force and authority (counts add up). */
+export async function insertReconciliation(db: Kysely<Database>): Promise<void> {
+  await sql`
+    INSERT INTO statistics_reconciliation (financial_year, police_force_id, responsible_agency_id, both_recorded, local_authority_only, police_only)
+    SELECT s.financial_year, s.police_force_id, s.responsible_agency_id,
+      count(*) FILTER (WHERE s.recorded_by = 'local_authority' AND s.linked),
+      count(*) FILTER (WHERE s.recorded_by = 'local_authority' AND NOT s.linked),
+      count(*) FILTER (WHERE s.recorded_by = 'police' AND NOT s.linked)
+    FROM statistics_episode s
+    WHERE s.la_category = 'M' OR s.recorded_by = 'police'
+    GROUP BY 1, 2, 3`.execute(db)
+}
+
 const londonMidnight = (day: string) => `(${day}::timestamp AT TIME ZONE 'Europe/London')`
 
 /** Each start of being looked after (RNE `S`), with the time to the child's first missing (M) episode in that period of care. */
@@ -152,8 +195,12 @@ export async function latestRefresh(db: Kysely<Database>) {
   return db.selectFrom('statistics_refresh').selectAll().orderBy('finished_at', 'desc').limit(1).executeTakeFirst()
 }
 
+/**
+ * After a refresh: statistics for the planner, and the old rows the refresh deleted made free space (VACUUM), so
+ * the next table read does not step over a whole dead copy of the facts and the refresh after reuses the space.
+ */
 export async function analyzeFacts(db: Kysely<Database>): Promise<void> {
-  for (const table of ['statistics_episode', 'statistics_care_start', 'statistics_referral']) await sql`ANALYZE ${sql.table(table)}`.execute(db)
+  for (const table of ['statistics_episode', 'statistics_care_start', 'statistics_referral', 'statistics_cell', 'statistics_value', 'statistics_reconciliation']) await sql`VACUUM (ANALYZE) ${sql.table(table)}`.execute(db)
 }
 
 // ---------------------------------------------------------------- queries over the facts
@@ -167,6 +214,7 @@ export interface EpisodeFilter {
   equals: readonly { dimension: DimensionName; values: readonly string[] }[]
 }
 
+/** The filter over the facts (`statistics_episode s`): the benchmark's floor and the checks use it. */
 function whereSql(filter: EpisodeFilter): RawBuilder<unknown> {
   const parts = [
     sql`s.recorded_by = 'local_authority'`,
@@ -175,6 +223,19 @@ function whereSql(filter: EpisodeFilter): RawBuilder<unknown> {
   ]
   if (filter.over24Hours) parts.push(sql`s.over_24_hours`)
   for (const { dimension, values } of filter.equals) parts.push(sql`${sql.raw(DIMENSIONS[dimension].sql)} = ANY (${[...values]}::text[])`)
+  return sql.join(parts, sql` AND `)
+}
+
+/** The codes of some values of a dimension, worked out once per query (an init plan). */
+function codesOf(dimension: DimensionName, values: readonly string[]): RawBuilder<unknown> {
+  return sql`ARRAY(SELECT code FROM statistics_value WHERE dimension = ${dimension} AND value = ANY (${[...values]}::text[]))`
+}
+
+/** The same filter over the narrow cells (`statistics_cell s`). */
+function cellWhereSql(filter: EpisodeFilter): RawBuilder<unknown> {
+  const parts = [sql`s.financial_year BETWEEN ${filter.yearFrom} AND ${filter.yearTo}`, sql`s.la_category = ANY (${[...filter.categories]}::"char"[])`]
+  if (filter.over24Hours) parts.push(sql`s.over_24_hours`)
+  for (const { dimension, values } of filter.equals) parts.push(sql`s.${sql.raw(DIMENSIONS[dimension].column)} = ANY (${codesOf(dimension, values)})`)
   return sql.join(parts, sql` AND `)
 }
 
@@ -192,24 +253,30 @@ export interface CountRow {
  * again by hashing (no sorting for DISTINCT, which is what costs in a plain GROUP BY).
  */
 export async function countBy(db: Kysely<Database>, rows: DimensionName, columns: DimensionName | null, filter: EpisodeFilter): Promise<CountRow[]> {
-  const rowSql = sql.raw(DIMENSIONS[rows].sql)
-  const columnSql = columns ? sql.raw(DIMENSIONS[columns].sql) : sql`''`
+  const rowColumn = sql.raw(`s.${DIMENSIONS[rows].column}`)
+  const columnColumn = columns ? sql.raw(`s.${DIMENSIONS[columns].column}`) : sql`0::smallint`
   const result = await db.transaction().execute(async (trx) => {
-    await sql`SET LOCAL work_mem = '128MB'`.execute(trx)
+    await sql`SET LOCAL work_mem = '64MB'`.execute(trx)
     return sql<{ row: string | null; column: string | null; episodes: number; children: number }>`
       WITH cell AS MATERIALIZED (
-        SELECT ${rowSql} AS r, ${columnSql} AS c, s.person_id, count(*) AS n
-        FROM statistics_episode s LEFT JOIN agency ra ON ra.id = s.responsible_agency_id
-        WHERE ${whereSql(filter)}
+        SELECT ${rowColumn} AS r, ${columnColumn} AS c, s.person_key, sum(s.episodes)::int AS n
+        FROM statistics_cell s
+        WHERE ${cellWhereSql(filter)}
         GROUP BY 1, 2, 3
+      ),
+      counted AS (
+        SELECT r, c, sum(n)::int AS episodes, count(*)::int AS children FROM cell GROUP BY r, c
+        UNION ALL
+        SELECT r, NULL, sum(n)::int, count(*)::int FROM (SELECT r, person_key, sum(n) AS n FROM cell GROUP BY r, person_key) x GROUP BY r
+        UNION ALL
+        SELECT NULL, c, sum(n)::int, count(*)::int FROM (SELECT c, person_key, sum(n) AS n FROM cell GROUP BY c, person_key) x GROUP BY c
+        UNION ALL
+        SELECT NULL, NULL, sum(n)::int, count(*)::int FROM (SELECT person_key, sum(n) AS n FROM cell GROUP BY person_key) x
       )
-      SELECT r AS row, c AS column, sum(n)::int AS episodes, count(*)::int AS children FROM cell GROUP BY r, c
-      UNION ALL
-      SELECT r, NULL, sum(n)::int, count(*)::int FROM (SELECT r, person_id, sum(n) AS n FROM cell GROUP BY r, person_id) x GROUP BY r
-      UNION ALL
-      SELECT NULL, c, sum(n)::int, count(*)::int FROM (SELECT c, person_id, sum(n) AS n FROM cell GROUP BY c, person_id) x GROUP BY c
-      UNION ALL
-      SELECT NULL, NULL, sum(n)::int, count(*)::int FROM (SELECT person_id, sum(n) AS n FROM cell GROUP BY person_id) x
+      SELECT rv.value AS row, ${columns ? sql`cv.value` : sql`CASE WHEN counted.c IS NULL THEN NULL ELSE '' END`} AS column, counted.episodes, counted.children
+      FROM counted
+      LEFT JOIN statistics_value rv ON rv.dimension = ${rows} AND rv.code = counted.r
+      LEFT JOIN statistics_value cv ON cv.dimension = ${columns ?? ''} AND cv.code = counted.c
     `.execute(trx)
   })
   return result.rows.map((row) => ({ ...row, episodes: Number(row.episodes), children: Number(row.children) }))
@@ -227,6 +294,27 @@ export async function countByNaive(db: Kysely<Database>, rows: DimensionName, co
   return result.rows
 }
 
+/**
+ * Children and episodes by year and trafficking status counted straight from the records, with the NRM standing and
+ * the placement looked up as at each episode's day: what one writes without the facts. The benchmark's "plain"
+ * figure, and the check that the facts and cells agree with the records.
+ */
+export async function countByYearAndStatusFromRecords(db: Kysely<Database>, filter: Omit<EpisodeFilter, 'equals'>, asAt: Date) {
+  const { rows } = await sql<{ year: number; status: string; episodes: number; children: number }>`
+    WITH e AS (
+      SELECT e.*, ${sql.raw(londonDay('e.started_at'))} AS day FROM missing_episode e
+      WHERE e.recorded_by = 'local_authority' AND e.la_category = ANY (${[...filter.categories]}::text[])
+    )
+    SELECT ${sql.raw(financialYearOf('e.day'))}::int AS year, ${sql.raw(statusSql('nrm.rank', 'p.suspected_trafficking'))} AS status,
+      count(*)::int AS episodes, count(DISTINCT e.person_id)::int AS children
+    FROM e JOIN person p ON p.id = e.person_id
+    LEFT JOIN LATERAL (SELECT ${sql.raw(nrmRankSql('e.person_id', 'e.day'))} AS rank) nrm ON true
+    WHERE ${sql.raw(financialYearOf('e.day'))} BETWEEN ${filter.yearFrom} AND ${filter.yearTo}
+      ${filter.over24Hours ? sql`AND coalesce(e.ended_at, ${asAt}::timestamptz) - e.started_at > interval '24 hours'` : sql``}
+    GROUP BY 1, 2`.execute(db)
+  return rows
+}
+
 export interface YearEndRow {
   year: number
   status: string | null
@@ -236,14 +324,15 @@ export interface YearEndRow {
 
 /** Episodes open at the end of 31 March of each year (whenever they began), by trafficking status as at their start. */
 export async function openAtYearEnd(db: Kysely<Database>, filter: EpisodeFilter): Promise<YearEndRow[]> {
+  // Only episodes that did not end in the year they began can be open at a year end whatever their year.
   const { rows } = await sql<YearEndRow>`
-    SELECT y.year::int AS year, CASE WHEN grouping(s.trafficking_status) = 1 THEN NULL ELSE s.trafficking_status END AS status,
-      count(*)::int AS episodes, count(DISTINCT s.person_id)::int AS children
+    SELECT y.year::int AS year, CASE WHEN grouping(st.value) = 1 THEN NULL ELSE st.value END AS status,
+      sum(s.episodes)::int AS episodes, count(DISTINCT s.person_key)::int AS children
     FROM generate_series(${filter.yearFrom}::int, ${filter.yearTo}::int) AS y (year)
-    JOIN statistics_episode s ON s.financial_year <= y.year AND (s.end_financial_year IS NULL OR s.end_financial_year > y.year)
-    LEFT JOIN agency ra ON ra.id = s.responsible_agency_id
-    WHERE ${whereSql({ ...filter, yearFrom: 0, yearTo: 9999 })}
-    GROUP BY GROUPING SETS ((y.year, s.trafficking_status), (y.year))`.execute(db)
+    JOIN statistics_cell s ON s.financial_year <= y.year AND (s.end_financial_year IS NULL OR s.end_financial_year > y.year)
+    JOIN statistics_value st ON st.dimension = 'traffickingStatus' AND st.code = s.trafficking_status
+    WHERE ${cellWhereSql({ ...filter, yearFrom: -32768, yearTo: 32767 })} AND (s.end_financial_year IS NULL OR s.end_financial_year > s.financial_year)
+    GROUP BY GROUPING SETS ((y.year, st.value), (y.year))`.execute(db)
   return rows
 }
 
@@ -265,20 +354,32 @@ export interface ParliamentaryRow {
  * conclusive-grounds decision, had a positive conclusive-grounds decision, or were suspected but not referred.
  */
 export async function parliamentaryCounts(db: Kysely<Database>, filter: EpisodeFilter): Promise<ParliamentaryRow[]> {
+  const status = (...values: string[]) => sql`s.trafficking_status = ANY (${codesOf('traffickingStatus', values)})`
+  // One row per child per year (with whether any of their episodes that year began with each status), then counts.
   const { rows } = await sql<ParliamentaryRow>`
-    SELECT s.financial_year::int AS year,
-      count(DISTINCT s.person_id)::int AS children,
-      count(DISTINCT s.person_id) FILTER (WHERE s.trafficking_status IN ('referred', 'reasonable_grounds', 'conclusive_grounds'))::int AS referred,
-      count(DISTINCT s.person_id) FILTER (WHERE s.trafficking_status IN ('reasonable_grounds', 'conclusive_grounds'))::int AS "reasonableGrounds",
-      count(DISTINCT s.person_id) FILTER (WHERE s.trafficking_status = 'conclusive_grounds')::int AS "conclusiveGrounds",
-      count(DISTINCT s.person_id) FILTER (WHERE s.trafficking_status = 'suspected')::int AS "suspectedOnly",
-      count(DISTINCT s.person_id) FILTER (WHERE s.trafficking_status <> 'none')::int AS "anyConcern",
-      count(*)::int AS episodes,
-      count(*) FILTER (WHERE s.trafficking_status <> 'none')::int AS "episodesAnyConcern"
-    FROM statistics_episode s LEFT JOIN agency ra ON ra.id = s.responsible_agency_id
-    WHERE ${whereSql(filter)}
-    GROUP BY s.financial_year
-    ORDER BY s.financial_year`.execute(db)
+    SELECT year::int AS year,
+      count(*)::int AS children,
+      count(*) FILTER (WHERE referred)::int AS referred,
+      count(*) FILTER (WHERE reasonable)::int AS "reasonableGrounds",
+      count(*) FILTER (WHERE conclusive)::int AS "conclusiveGrounds",
+      count(*) FILTER (WHERE suspected)::int AS "suspectedOnly",
+      count(*) FILTER (WHERE concern > 0)::int AS "anyConcern",
+      sum(n)::int AS episodes,
+      sum(concern)::int AS "episodesAnyConcern"
+    FROM (
+      SELECT s.financial_year AS year, s.person_key,
+        bool_or(${status('referred', 'reasonable_grounds', 'conclusive_grounds')}) AS referred,
+        bool_or(${status('reasonable_grounds', 'conclusive_grounds')}) AS reasonable,
+        bool_or(${status('conclusive_grounds')}) AS conclusive,
+        bool_or(${status('suspected')}) AS suspected,
+        coalesce(sum(s.episodes) FILTER (WHERE NOT ${status('none')}), 0) AS concern,
+        sum(s.episodes) AS n
+      FROM statistics_cell s
+      WHERE ${cellWhereSql(filter)}
+      GROUP BY 1, 2
+    ) child
+    GROUP BY year
+    ORDER BY year`.execute(db)
   return rows
 }
 
@@ -294,14 +395,14 @@ export interface ReconciliationRow {
  * by police force (the force that recorded it, or in whose area it happened) or by responsible authority.
  */
 export async function reconciliation(db: Kysely<Database>, by: 'policeForce' | 'responsibleAuthority', yearFrom: number, yearTo: number): Promise<ReconciliationRow[]> {
-  const key = by === 'policeForce' ? sql`s.police_force_id` : sql`s.responsible_agency_id`
+  const key = by === 'policeForce' ? sql`r.police_force_id` : sql`r.responsible_agency_id`
   const { rows } = await sql<ReconciliationRow>`
     SELECT CASE WHEN grouping(${key}) = 1 THEN NULL ELSE coalesce(${key}::text, 'unknown') END AS agency,
-      count(*) FILTER (WHERE s.recorded_by = 'local_authority' AND s.linked)::int AS both,
-      count(*) FILTER (WHERE s.recorded_by = 'local_authority' AND NOT s.linked)::int AS "localAuthorityOnly",
-      count(*) FILTER (WHERE s.recorded_by = 'police' AND NOT s.linked)::int AS "policeOnly"
-    FROM statistics_episode s
-    WHERE s.financial_year BETWEEN ${yearFrom} AND ${yearTo} AND (s.la_category = 'M' OR s.recorded_by = 'police')
+      coalesce(sum(r.both_recorded), 0)::int AS both,
+      coalesce(sum(r.local_authority_only), 0)::int AS "localAuthorityOnly",
+      coalesce(sum(r.police_only), 0)::int AS "policeOnly"
+    FROM statistics_reconciliation r
+    WHERE r.financial_year BETWEEN ${yearFrom} AND ${yearTo}
     GROUP BY GROUPING SETS ((${key}), ())`.execute(db)
   return rows
 }

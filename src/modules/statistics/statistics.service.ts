@@ -188,6 +188,8 @@ export function createStatisticsService(db: Kysely<Database>) {
         const episodes = await repo.insertEpisodeFacts(trx, asAt, policeForceAreas())
         const careStarts = await repo.insertCareStartFacts(trx)
         const referrals = await repo.insertReferralFacts(trx)
+        await repo.insertCells(trx)
+        await repo.insertReconciliation(trx)
         await repo.insertRefresh(trx, { id, started_at: started, finished_at: new Date(), as_at: asAt, episodes, care_starts: careStarts, referrals })
         const entry: AuditEntry = { action: 'REFRESH_STATISTICS', subjectPersonId: null, recordType: 'statistics_refresh', recordId: id, detail: { episodes, careStarts, referrals } }
         if (actor) await recordAudit(trx, actor, [entry])

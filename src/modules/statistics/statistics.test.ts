@@ -6,6 +6,9 @@ import { londonDateOf } from '../../lib/dates.ts'
 import { startTestKit, personBody, type TestAgency, type TestKit, type TestUser } from '../../../test/kit.ts'
 import type { Actor } from '../access/actor.ts'
 import type { StatisticsTable } from './statistics.service.ts'
+import { sql } from 'kysely'
+import * as repo from './statistics.repository.ts'
+import { DIMENSION_NAMES } from './statistics.definitions.ts'
 import { barChart, chartOfTable, lineChart, niceScale } from './statistics.charts.ts'
 
 // A hand-built record set, small enough to count by hand (the comments give each answer's working).
@@ -34,6 +37,7 @@ describe('statistics from hand-built records', () => {
   let analyst: TestUser
   let statistician: TestUser
   let socialWorker: TestUser
+  let workerB: TestUser
   const people: Record<string, string> = {}
   const laEpisodes: { personId: string; startedAt: string }[] = []
 
@@ -44,7 +48,7 @@ describe('statistics from hand-built records', () => {
     force = await kit.agency('police_force', { name: 'Test Constabulary' })
     const competent = await kit.agency('competent_authority')
     socialWorker = await kit.user(authorityA, ['social_worker'])
-    const workerB = await kit.user(authorityB, ['social_worker'])
+    workerB = await kit.user(authorityB, ['social_worker'])
     const officer = await kit.user(force, ['police_officer'])
     const decider = await kit.user(competent, ['nrm_decision_maker'])
     analyst = await kit.user(authorityA, ['analyst'])
@@ -283,6 +287,58 @@ describe('statistics from hand-built records', () => {
     assert.match(svg, /<title id="chart-breakdown-responsibleAuthority-title">Missing episodes, by responsible local authority/)
     assert.equal((svg.match(/<rect [^>]*fill="#1d70b8"><title>/g) ?? []).length, 0, 'no bars for suppressed authorities')
     assert.equal((svg.match(/>c<\/text>/g) ?? []).length, 2)
+  })
+
+  test('the narrow cells and roll-ups give the figures of the facts and of the records, also after the records change', async () => {
+    const { services, db } = kit
+    const sw = socialWorker.actor
+    // Changes: child 3's open episode ends; child 2 is referred to the NRM and goes missing again the next day.
+    const [open] = await db.selectFrom('missing_episode').select(['id', 'version']).where('person_id', '=', people.three ?? '').where('ended_at', 'is', null).execute()
+    assert.ok(open)
+    await services.episodes.end(workerB.actor, open.id, { version: open.version, endedAt: at('2012-02-01T10:00:00Z'), outcome: 'found', returnMethod: 'found_by_police' })
+    const competent = (await db.selectFrom('agency').select('id').where('kind', '=', 'competent_authority').executeTakeFirstOrThrow()).id
+    await services.trafficking.createReferral(sw, people.two ?? '', { competentAuthorityId: competent, referredOn: '2011-09-01', exploitationTypes: ['sexual'], countyLines: false, exploitationLocation: 'uk', ageAtExploitation: 'child' })
+    const created = await services.episodes.create(sw, people.two ?? '', { startedAt: at('2011-09-02T10:00:00Z'), laCategory: 'M' })
+    await services.episodes.end(sw, created.id, { version: created.version, endedAt: at('2011-09-04T10:00:00Z'), outcome: 'returned', returnMethod: 'returned_voluntarily' })
+    const asAt = new Date('2013-01-01T00:00:00Z')
+    await services.statistics.refresh(null, asAt)
+
+    // From the records, as at each episode's day, against the service's table over the cells.
+    const filter = { yearFrom: 2011, yearTo: 2012, categories: ['M'] as ('M' | 'A')[], over24Hours: false, equals: [] }
+    const fromRecords = await repo.countByYearAndStatusFromRecords(db, filter, asAt)
+    const table = await services.statistics.breakdown(statistician.actor, { rows: 'year', columns: 'traffickingStatus', ...unrounded() })
+    for (const measure of ['episodes', 'children'] as const) {
+      const byMeasure = measure === 'children' ? table : await services.statistics.breakdown(statistician.actor, { rows: 'year', columns: 'traffickingStatus', measure, ...unrounded() })
+      for (const row of fromRecords) {
+        const column = byMeasure.columns.findIndex((c) => c.key === row.status)
+        assert.equal(cellsOf(byMeasure, String(row.year))?.[column], String(row[measure]), `${measure} ${row.year} ${row.status}`)
+      }
+      const total = (year: string) => cellsOf(byMeasure, year)?.at(-1)
+      assert.equal(total('2012'), String(measure === 'episodes' ? fromRecords.filter((r) => r.year === 2012).reduce((sum, r) => sum + r.episodes, 0) : 3))
+    }
+    // Child 2 was referred on 1 September 2011: the new episode counts as referred; the ended episode of child 3 is no longer still missing.
+    assert.deepEqual(cellsOf(table, '2012'), ['1', '1', '0', '2', '3'])
+    assert.deepEqual(cellsOf(await services.statistics.stillMissing(statistician.actor, unrounded()), '2012'), ['0', '0', '0', '0', '0', '0'])
+
+    // Every breakdown over the cells equals a plain GROUP BY over the facts, cell by cell, children and episodes.
+    const all = { ...filter, yearFrom: 2006, yearTo: 2025, categories: ['M', 'A'] as ('M' | 'A')[] }
+    for (const name of DIMENSION_NAMES) {
+      const columns = name === 'year' ? 'sex' : 'year'
+      const cells = await repo.countBy(db, name, columns, all)
+      const plain = (await repo.countByNaive(db, name, columns, all)) as { r: string; c: string; episodes: string; children: string }[]
+      const inner = cells.filter((row) => row.row !== null && row.column !== null)
+      assert.equal(inner.length, plain.length, name)
+      for (const row of plain) {
+        const found = inner.find((cell) => cell.row === row.r && cell.column === row.c)
+        assert.deepEqual([found?.episodes, found?.children], [Number(row.episodes), Number(row.children)], `${name} ${row.r} ${row.c}`)
+      }
+      assert.deepEqual(cells.find((row) => row.row === null && row.column === null)?.children, 3, `${name} total`)
+    }
+    // The roll-up of police and council records equals the count over the facts.
+    const facts = await sql<{ n: number }>`SELECT count(*)::int AS n FROM statistics_episode WHERE la_category = 'M' OR recorded_by = 'police'`.execute(db)
+    const reconciled = await repo.reconciliation(db, 'policeForce', 2006, 2025)
+    const totals = reconciled.find((row) => row.agency === null)
+    assert.equal((totals?.both ?? 0) * 2 + (totals?.localAuthorityOnly ?? 0) + (totals?.policeOnly ?? 0), facts.rows[0]?.n)
   })
 })
 

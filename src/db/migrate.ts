@@ -5,8 +5,8 @@ import * as events from './migrations/2026-11-21-002-events.ts'
 import * as identity from './migrations/2026-11-21-003-identity.ts'
 import * as statistics from './migrations/2026-11-21-004-statistics.ts'
 import * as interchange from './migrations/2026-11-21-005-interchange.ts'
-import * as setBasedTriggers from './migrations/2026-11-22-008-set-based-triggers.ts'
-import * as statisticsCells from './migrations/2026-11-22-009-statistics-cells.ts'
+import * as setBasedTriggers from './migrations/2026-11-21-006-set-based-triggers.ts'
+import * as statisticsCells from './migrations/2026-11-21-007-statistics-cells.ts'
 import type { Database } from './database.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is the history.
@@ -16,8 +16,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-21-003-identity': identity,
   '2026-11-21-004-statistics': statistics,
   '2026-11-21-005-interchange': interchange,
-  '2026-11-22-008-set-based-triggers': setBasedTriggers,
-  '2026-11-22-009-statistics-cells': statisticsCells,
+  '2026-11-21-006-set-based-triggers': setBasedTriggers,
+  '2026-11-21-007-statistics-cells': statisticsCells,
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {

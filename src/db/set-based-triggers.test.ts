@@ -1,4 +1,4 @@
-// Migration 008: the audit chain and the search index's change log, written by triggers that cost the same per
+// Migration 006: the audit chain and the search index's change log, written by triggers that cost the same per
 // row however many rows a statement writes (docs/adr/0019).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -6,7 +6,7 @@ import { sql } from 'kysely'
 import { startTestKit, type TestAgency, type TestKit } from '../../test/kit.ts'
 import { uuidv7 } from '../lib/ids.ts'
 
-describe('set-based triggers (migration 008)', () => {
+describe('set-based triggers (migration 006)', () => {
   let kit: TestKit
   let agency: TestAgency
 

@@ -22,6 +22,7 @@ import { alertsRoutes } from './modules/alerts/alerts.routes.ts'
 import { deadlinesRoutes } from './modules/deadlines/deadlines.routes.ts'
 import { identityRoutes } from './modules/identity/identity.routes.ts'
 import { webhooksRoutes } from './modules/events/webhooks.routes.ts'
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts'
 
 export interface AppOptions {
   logger: FastifyServerOptions['logger']
@@ -63,6 +64,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       await api.register(deadlinesRoutes(services.deadlines))
       await api.register(identityRoutes(services.identity))
       await api.register(webhooksRoutes(services.webhooks))
+      await api.register(notificationsRoutes(services.notifications))
     },
     { prefix: '/api/v1' },
   )

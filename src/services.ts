@@ -24,6 +24,7 @@ import { createDeadlinesService } from './modules/deadlines/deadlines.service.ts
 import { createWebhooksService } from './modules/events/webhooks.service.ts'
 import { systemClock, type Clock } from './lib/clock.ts'
 import { createIdentityService } from './modules/identity/identity.service.ts'
+import { createNotificationsService } from './modules/notifications/notifications.service.ts'
 
 /** The composition root: every service, built once from the database and the configuration. */
 export function services(
@@ -55,6 +56,7 @@ export function services(
     identity: createIdentityService(db),
     // Plain http:// partner URLs only outside production (tests and demos post to loopback).
     webhooks: createWebhooksService(db, clock, { allowHttp: config.environment !== 'production' }),
+    notifications: createNotificationsService(db),
   }
 }
 

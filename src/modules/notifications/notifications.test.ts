@@ -94,7 +94,7 @@ describe('notifications: email through an SMTP relay, a link and nothing else', 
   }
 
   const to = (user: TestUser) => smtp.received.filter((email) => email.to.includes(user.email))
-  const linksIn = (email: ReceivedEmail) => email.body.match(/https?:\/\/\S+/g) ?? []
+  const linksIn = (email: ReceivedEmail): string[] => [...(email.body.match(/https?:\/\/\S+/g) ?? [])]
   const notificationsAbout = (linkPath: string) =>
     kit.db.selectFrom('notification').select(['user_id', 'kind', 'status', 'attempts', 'next_attempt_at', 'last_error', 'sent_at']).where('link_path', '=', linkPath).execute()
 

@@ -31,6 +31,6 @@ console.log('ready')
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== 'end') continue
   for (const stream of streams) stream.close()
-  process.stdout.write(`${JSON.stringify(Object.fromEntries(received))}\n`)
-  process.exit(0)
+  // Exit only once the (large) line has reached the pipe: stdout to a pipe is asynchronous.
+  process.stdout.write(`${JSON.stringify(Object.fromEntries(received))}\n`, () => process.exit(0))
 }

@@ -48,12 +48,14 @@ function summary(samples: number[]) {
 /** A child process that prints one line when ready; the line is returned. */
 type Child = ChildProcessByStdio<Writable, Readable, null>
 
-function start(script: string, args: string[]): Promise<{ child: Child; lines: AsyncIterator<string>; first: string }> {
+function start(script: string, args: string[]): Promise<{ child: Child; lines: AsyncIterator<string>; first: string; exited: Promise<unknown> }> {
   const child = spawn(process.execPath, [new URL(script, import.meta.url).pathname, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+  // Listened for from the start: a child may exit before anyone waits for it.
+  const exited = new Promise((resolve) => child.once('exit', resolve))
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   return lines.next().then((line) => {
     if (line.done) throw new Error(`${script} ended before it was ready`)
-    return { child, lines, first: line.value }
+    return { child, lines, first: line.value, exited }
   })
 }
 
@@ -170,7 +172,7 @@ try {
       `|   (instance B has written it to all ${String(count).padStart(5)} streams) | ${fmt(fanOut.p50)} | ${fmt(fanOut.p99)} | ${fmt(fanOut.max)} | ${String(fanOut.n).padStart(9)} |`,
     )
     rows.push(`|   (the write itself, request to commit returned)  | ${fmt(write.p50)} | ${fmt(write.p99)} | ${fmt(write.max)} | ${String(write.n).padStart(9)} |`)
-    await Promise.all(clients.map((group) => new Promise((resolve) => group.child.once('exit', resolve))))
+    await Promise.all(clients.map((group) => group.exited))
   }
 
   console.log(`\nbench/live: ${eventsPerRun} events per run, one every ${intervalMs} ms, clients in ${clientProcesses} processes, PostgreSQL ${new URL(server).host}, Node ${process.version}`)

@@ -279,6 +279,40 @@ describe('notifications: email through an SMTP relay, a link and nothing else', 
     assert.ok(rows.every((row) => row.status === 'sent' && row.attempts === 1))
   })
 
+  test('a slow relay: an instance only begins a send that can end within its lease, and hands the rest back; none is sent twice', async () => {
+    const agency = await kit.agency('police_force')
+    const users = await Promise.all(Array.from({ length: 24 }, () => kit.user(agency, ['police_officer'])))
+    const linkPath = `/alerts/${uuidv7()}`
+    await queueEmails(kit.db, { agencyId: agency.id, roles: ['police_officer'], kind: 'alert_raised', linkPath })
+    // Each send takes about 150 ms: 24 in a row outlast a 3-second lease. A send is given 1 second at most.
+    smtp.delayMs = 150
+    const options = { smtp: { url: smtp.url, from: 'lantern@lantern.test' }, publicUrl: PUBLIC_URL, leaseMs: 3000, sendBudgetMs: 1000 }
+    const first = createMailer(kit.db, kit.clock, options)
+    const second = createMailer(kit.db, kit.clock, options)
+    const pendingLeft = async () => (await notificationsAbout(linkPath)).filter((row) => row.status === 'pending').length
+    const keepSending = async (which: Mailer) => {
+      const total = { sent: 0 }
+      const until = Date.now() + 30_000
+      while (Date.now() < until && (await pendingLeft()) > 0) {
+        total.sent += (await which.sendDue(100)).sent
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      return total
+    }
+    try {
+      const [a, b] = await Promise.all([keepSending(first), keepSending(second)])
+      assert.equal(a.sent + b.sent, 24)
+    } finally {
+      first.close()
+      second.close()
+    }
+    const recipients = smtp.received.flatMap((email) => email.to)
+    assert.equal(recipients.length, 24, 'no email twice')
+    assert.deepEqual(new Set(recipients), new Set(users.map((user) => user.email)))
+    const rows = await notificationsAbout(linkPath)
+    assert.ok(rows.every((row) => row.status === 'sent' && row.attempts === 1), 'an email handed back was not counted as an attempt')
+  })
+
   test('an email claimed by an instance that stopped mid-send is left alone until its lease ends, then sent once', async () => {
     const agency = await kit.agency('police_force')
     const user = await kit.user(agency, ['police_officer'])

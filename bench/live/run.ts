@@ -3,12 +3,13 @@
 // NOTIFY round trip measured in the same run.
 //
 //   npm run bench:live                                   PostgreSQL from LANTERN_BENCH_DATABASE_URL or 127.0.0.1:5432
-//   npm run bench:live -- --clients 100,1000 --events 200 --interval 50 --client-processes 2
+//   npm run bench:live -- --clients 100,1000 --events 200 --interval 50 --client-processes 2 --parser lean,full
 //
 // Three processes: this one is instance A (it records sightings through the real services, each in its own
 // transaction, and notes when the commit returned); instance B (instance.ts) serves the SSE stream; the clients
 // (clients.ts, in --client-processes processes, 2 by default: one per core, as clients on other machines would not
-// queue behind each other) hold the connections to B and note when each event arrives. Times are epoch milliseconds from
+// queue behind each other) hold the connections to B and note when each event arrives: `lean` when its bytes
+// arrive, `full` when the project's SSE client has parsed it (README.md). Times are epoch milliseconds from
 // performance.timeOrigin + performance.now(), comparable between processes on one machine.
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import type { Readable, Writable } from 'node:stream'
@@ -25,9 +26,10 @@ import { uuidv7 } from '../../src/lib/ids.ts'
 import { newBearerSecret, secretHash } from '../../src/lib/secrets.ts'
 
 const { values } = parseArgs({
-  options: { clients: { type: 'string' }, events: { type: 'string' }, interval: { type: 'string' }, 'client-processes': { type: 'string' } },
+  options: { clients: { type: 'string' }, events: { type: 'string' }, interval: { type: 'string' }, 'client-processes': { type: 'string' }, parser: { type: 'string' } },
 })
 const clientProcesses = Number(values['client-processes'] ?? 2)
+const parsers = (values.parser ?? 'lean').split(',')
 const clientCounts = (values.clients ?? '100,1000').split(',').map(Number)
 const eventsPerRun = Number(values.events ?? 200)
 const intervalMs = Number(values.interval ?? 50)
@@ -119,15 +121,16 @@ try {
   const rows: string[] = []
   const loadAtStart = loadavg()
   const fmt = (value: number) => value.toFixed(1).padStart(7)
-  const baselineFigures = summary(baseline)
-  rows.push(`| baseline: plain NOTIFY round trip (1 listener)   | ${fmt(baselineFigures.p50)} | ${fmt(baselineFigures.p99)} | ${fmt(baselineFigures.max)} | ${String(baselineFigures.n).padStart(9)} |`)
+  const row = (label: string, figures: ReturnType<typeof summary>, received: string = String(figures.n)) =>
+    `| ${label.padEnd(52)} | ${fmt(figures.p50)} | ${fmt(figures.p99)} | ${fmt(figures.max)} | ${received.padStart(13)} |`
+  rows.push(row('baseline: plain NOTIFY round trip (1 listener)', summary(baseline)))
 
-  for (const count of clientCounts) {
+  for (const count of clientCounts) for (const parser of parsers) {
     const person = await services.people.create(actor, { names: [{ kind: 'full', text: 'Bench Person' }], sex: 'unknown' })
     const startedAt = new Date(Date.now() - 3_600_000).toISOString()
     const episode = await services.episodes.create(actor, person.id, { startedAt, initialRisk: { assessedAt: startedAt, grade: 'medium', rationale: 'Benchmark' } })
     const shares = Array.from({ length: clientProcesses }, (_, index) => Math.floor(count / clientProcesses) + (index < count % clientProcesses ? 1 : 0)).filter((share) => share > 0)
-    const clients = await Promise.all(shares.map((share) => start('./clients.ts', [streamUrl, token, String(share)])))
+    const clients = await Promise.all(shares.map((share) => start('./clients.ts', [streamUrl, token, String(share), parser])))
     for (const group of clients) {
       children.push(group.child)
       if (group.first !== 'ready') throw new Error(`clients: ${group.first}`)
@@ -165,20 +168,16 @@ try {
     const figures = summary(latencies)
     const write = summary(writeTimes)
     const fanOut = summary(serverSide)
-    rows.push(
-      `| ${String(count).padStart(5)} SSE clients on the other instance      | ${fmt(figures.p50)} | ${fmt(figures.p99)} | ${fmt(figures.max)} | ${`${figures.n}/${count * eventsPerRun}`.padStart(9)} |`,
-    )
-    rows.push(
-      `|   (instance B has written it to all ${String(count).padStart(5)} streams) | ${fmt(fanOut.p50)} | ${fmt(fanOut.p99)} | ${fmt(fanOut.max)} | ${String(fanOut.n).padStart(9)} |`,
-    )
-    rows.push(`|   (the write itself, request to commit returned)  | ${fmt(write.p50)} | ${fmt(write.p99)} | ${fmt(write.max)} | ${String(write.n).padStart(9)} |`)
+    rows.push(row(`${count} SSE clients of the other instance (${parser})`, figures, `${figures.n}/${count * eventsPerRun}`))
+    rows.push(row(`  (instance B has written it to all ${count} streams)`, fanOut))
+    rows.push(row('  (the write itself, request to commit returned)', write))
     await Promise.all(clients.map((group) => group.exited))
   }
 
   console.log(`\nbench/live: ${eventsPerRun} events per run, one every ${intervalMs} ms, clients in ${clientProcesses} processes, PostgreSQL ${new URL(server).host}, Node ${process.version}`)
   console.log('Latency from the commit returning in instance A to the event received by each SSE client of instance B (ms):\n')
-  console.log('| measurement                                       |  p50 ms |  p99 ms |  max ms |  received |')
-  console.log('|---------------------------------------------------|---------|---------|---------|-----------|')
+  console.log(`| ${'measurement'.padEnd(52)} |  p50 ms |  p99 ms |  max ms | ${'received'.padStart(13)} |`)
+  console.log(`|${'-'.repeat(54)}|---------|---------|---------|${'-'.repeat(15)}|`)
   for (const row of rows) console.log(row)
   const loadAtEnd = loadavg()
   console.log(`\nTarget: p99 < 100 ms at 1,000 clients. Load average (1, 5, 15 min): ${loadAtStart.map((v) => v.toFixed(2)).join(', ')} at the start, ${loadAtEnd.map((v) => v.toFixed(2)).join(', ')} at the end.`)

@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.ts'
 import { services as buildServices, type Services } from './services.ts'
 import { buildApp } from './app.ts'
 import { loadReferenceAgencies } from './modules/agencies/agencies.service.ts'
+import { startLive } from './modules/events/live.runtime.ts'
 
 export interface Runtime {
   config: Config
@@ -38,6 +39,9 @@ export async function serve(runtime: Runtime): Promise<FastifyInstance> {
   })
   // The encounter search index is rebuilt from the register on every start, then follows its changes.
   await runtime.services.identity.start()
+  // Real time (issue 7): committed events into this instance's streams; webhooks, emails, escalations.
+  const live = await startLive({ handle: runtime.database, services: runtime.services, config, log: app.log })
+  app.addHook('onClose', () => live.close())
   await app.listen({ host: config.host, port: config.port })
   let closing = false
   const shutdown = async (signal: string) => {

@@ -3,17 +3,20 @@
 // NOTIFY round trip measured in the same run.
 //
 //   npm run bench:live                                   PostgreSQL from LANTERN_BENCH_DATABASE_URL or 127.0.0.1:5432
-//   npm run bench:live -- --clients 100,1000 --events 200 --interval 50
+//   npm run bench:live -- --clients 100,1000 --events 200 --interval 50 --client-processes 2 --parser lean,full
 //
 // Three processes: this one is instance A (it records sightings through the real services, each in its own
 // transaction, and notes when the commit returned); instance B (instance.ts) serves the SSE stream; the clients
-// (clients.ts) hold the connections to B and note when each event arrives. Times are epoch milliseconds from
+// (clients.ts, in --client-processes processes, 2 by default: one per core, as clients on other machines would not
+// queue behind each other) hold the connections to B and note when each event arrives: `lean` when its bytes
+// arrive, `full` when the project's SSE client has parsed it (README.md). Times are epoch milliseconds from
 // performance.timeOrigin + performance.now(), comparable between processes on one machine.
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import type { Readable, Writable } from 'node:stream'
 import { createInterface } from 'node:readline'
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
+import { loadavg } from 'node:os'
 import pg from 'pg'
 import { openDatabase } from '../../src/db/open.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
@@ -22,7 +25,11 @@ import type { Actor } from '../../src/modules/access/actor.ts'
 import { uuidv7 } from '../../src/lib/ids.ts'
 import { newBearerSecret, secretHash } from '../../src/lib/secrets.ts'
 
-const { values } = parseArgs({ options: { clients: { type: 'string' }, events: { type: 'string' }, interval: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { clients: { type: 'string' }, events: { type: 'string' }, interval: { type: 'string' }, 'client-processes': { type: 'string' }, parser: { type: 'string' } },
+})
+const clientProcesses = Number(values['client-processes'] ?? 2)
+const parsers = (values.parser ?? 'lean').split(',')
 const clientCounts = (values.clients ?? '100,1000').split(',').map(Number)
 const eventsPerRun = Number(values.events ?? 200)
 const intervalMs = Number(values.interval ?? 50)
@@ -43,12 +50,14 @@ function summary(samples: number[]) {
 /** A child process that prints one line when ready; the line is returned. */
 type Child = ChildProcessByStdio<Writable, Readable, null>
 
-function start(script: string, args: string[]): Promise<{ child: Child; lines: AsyncIterator<string>; first: string }> {
+function start(script: string, args: string[]): Promise<{ child: Child; lines: AsyncIterator<string>; first: string; exited: Promise<unknown> }> {
   const child = spawn(process.execPath, [new URL(script, import.meta.url).pathname, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+  // Listened for from the start: a child may exit before anyone waits for it.
+  const exited = new Promise((resolve) => child.once('exit', resolve))
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   return lines.next().then((line) => {
     if (line.done) throw new Error(`${script} ended before it was ready`)
-    return { child, lines, first: line.value }
+    return { child, lines, first: line.value, exited }
   })
 }
 
@@ -84,12 +93,19 @@ try {
   await notifier.connect()
   await listener.query('LISTEN bench_baseline')
   const arrivals = new Map<string, number>()
-  listener.on('notification', (message) => arrivals.set(message.payload ?? '', now()))
+  let waiter: (() => void) | null = null
+  listener.on('notification', (message) => {
+    arrivals.set(message.payload ?? '', now())
+    waiter?.()
+  })
   const baseline: number[] = []
   for (let i = 0; i < eventsPerRun; i += 1) {
+    const arrived = new Promise<void>((resolve) => {
+      waiter = resolve
+    })
     await notifier.query(`SELECT pg_notify('bench_baseline', '${i}')`)
     const sent = now()
-    while (!arrivals.has(String(i))) await sleep(0)
+    if (!arrivals.has(String(i))) await arrived
     baseline.push((arrivals.get(String(i)) ?? sent) - sent)
     await sleep(intervalMs)
   }
@@ -103,17 +119,22 @@ try {
   const streamUrl = `http://127.0.0.1:${port}/api/v1/events/stream`
 
   const rows: string[] = []
+  const loadAtStart = loadavg()
   const fmt = (value: number) => value.toFixed(1).padStart(7)
-  const baselineFigures = summary(baseline)
-  rows.push(`| baseline: plain NOTIFY round trip (1 listener)   | ${fmt(baselineFigures.p50)} | ${fmt(baselineFigures.p99)} | ${fmt(baselineFigures.max)} | ${String(baselineFigures.n).padStart(9)} |`)
+  const row = (label: string, figures: ReturnType<typeof summary>, received: string = String(figures.n)) =>
+    `| ${label.padEnd(52)} | ${fmt(figures.p50)} | ${fmt(figures.p99)} | ${fmt(figures.max)} | ${received.padStart(13)} |`
+  rows.push(row('baseline: plain NOTIFY round trip (1 listener)', summary(baseline)))
 
-  for (const count of clientCounts) {
+  for (const count of clientCounts) for (const parser of parsers) {
     const person = await services.people.create(actor, { names: [{ kind: 'full', text: 'Bench Person' }], sex: 'unknown' })
     const startedAt = new Date(Date.now() - 3_600_000).toISOString()
     const episode = await services.episodes.create(actor, person.id, { startedAt, initialRisk: { assessedAt: startedAt, grade: 'medium', rationale: 'Benchmark' } })
-    const clients = await start('./clients.ts', [streamUrl, token, String(count)])
-    children.push(clients.child)
-    if (clients.first !== 'ready') throw new Error(`clients: ${clients.first}`)
+    const shares = Array.from({ length: clientProcesses }, (_, index) => Math.floor(count / clientProcesses) + (index < count % clientProcesses ? 1 : 0)).filter((share) => share > 0)
+    const clients = await Promise.all(shares.map((share) => start('./clients.ts', [streamUrl, token, String(share), parser])))
+    for (const group of clients) {
+      children.push(group.child)
+      if (group.first !== 'ready') throw new Error(`clients: ${group.first}`)
+    }
     await sleep(500)
 
     const committedAt = new Map<string, number>()
@@ -128,29 +149,38 @@ try {
       await sleep(intervalMs)
     }
     await sleep(2000)
-    clients.child.stdin.write('end\n')
-    const result = await clients.lines.next()
-    const received = JSON.parse(result.value ?? '{}') as Record<string, number[]>
     const latencies: number[] = []
-    for (const [sightingId, times] of Object.entries(received)) {
+    for (const group of clients) {
+      group.child.stdin.write('end\n')
+      const received = JSON.parse((await group.lines.next()).value ?? '{}') as Record<string, number[]>
+      for (const [sightingId, times] of Object.entries(received)) {
+        const committed = committedAt.get(sightingId)
+        if (committed !== undefined) for (const time of times) latencies.push(time - committed)
+      }
+    }
+    instance.child.stdin.write('times\n')
+    const fannedOut = JSON.parse((await instance.lines.next()).value ?? '{}') as Record<string, number>
+    const serverSide: number[] = []
+    for (const [sightingId, time] of Object.entries(fannedOut)) {
       const committed = committedAt.get(sightingId)
-      if (committed !== undefined) for (const time of times) latencies.push(time - committed)
+      if (committed !== undefined) serverSide.push(time - committed)
     }
     const figures = summary(latencies)
     const write = summary(writeTimes)
-    rows.push(
-      `| ${String(count).padStart(5)} SSE clients on the other instance      | ${fmt(figures.p50)} | ${fmt(figures.p99)} | ${fmt(figures.max)} | ${`${figures.n}/${count * eventsPerRun}`.padStart(9)} |`,
-    )
-    rows.push(`|   (the write itself, request to commit returned)  | ${fmt(write.p50)} | ${fmt(write.p99)} | ${fmt(write.max)} | ${String(write.n).padStart(9)} |`)
-    await new Promise((resolve) => clients.child.once('exit', resolve))
+    const fanOut = summary(serverSide)
+    rows.push(row(`${count} SSE clients of the other instance (${parser})`, figures, `${figures.n}/${count * eventsPerRun}`))
+    rows.push(row(`  (instance B has written it to all ${count} streams)`, fanOut))
+    rows.push(row('  (the write itself, request to commit returned)', write))
+    await Promise.all(clients.map((group) => group.exited))
   }
 
-  console.log(`\nbench/live: ${eventsPerRun} events per run, one every ${intervalMs} ms, PostgreSQL ${new URL(server).host}, Node ${process.version}`)
+  console.log(`\nbench/live: ${eventsPerRun} events per run, one every ${intervalMs} ms, clients in ${clientProcesses} processes, PostgreSQL ${new URL(server).host}, Node ${process.version}`)
   console.log('Latency from the commit returning in instance A to the event received by each SSE client of instance B (ms):\n')
-  console.log('| measurement                                       |  p50 ms |  p99 ms |  max ms |  received |')
-  console.log('|---------------------------------------------------|---------|---------|---------|-----------|')
+  console.log(`| ${'measurement'.padEnd(52)} |  p50 ms |  p99 ms |  max ms | ${'received'.padStart(13)} |`)
+  console.log(`|${'-'.repeat(54)}|---------|---------|---------|${'-'.repeat(15)}|`)
   for (const row of rows) console.log(row)
-  console.log('\nTarget: p99 < 100 ms at 1,000 clients.')
+  const loadAtEnd = loadavg()
+  console.log(`\nTarget: p99 < 100 ms at 1,000 clients. Load average (1, 5, 15 min): ${loadAtStart.map((v) => v.toFixed(2)).join(', ')} at the start, ${loadAtEnd.map((v) => v.toFixed(2)).join(', ')} at the end.`)
 } finally {
   for (const child of children) child.kill('SIGTERM')
   await sleep(500)

@@ -256,6 +256,27 @@ describe('statutory deadlines as tasks with owners', () => {
     assert.equal(done?.closedReason, 'interview_offered')
   })
 
+  test('a return home interview due, then the episode reopened: the interview is cancelled; the next return makes it due again from then', async () => {
+    const anchor = Date.now()
+    const personId = await person(socialWorker)
+    const created = await kit.request(socialWorker, { method: 'POST', url: `/api/v1/people/${personId}/episodes`, payload: { startedAt: at(anchor, -30), laCategory: 'M' } })
+    assert.equal(created.statusCode, 201, created.body)
+    const ended = await end(socialWorker, created.json(), at(anchor, -20))
+    const first = await task(socialWorker, ended.id, 'return_home_interview')
+    assert.equal(first?.state, 'due')
+    const reopened = await reopen(socialWorker, ended)
+    const cancelled = await task(socialWorker, reopened.id, 'return_home_interview')
+    assert.equal(cancelled?.state, 'cancelled')
+    assert.equal(cancelled?.closedReason, 'episode_reopened')
+    assert.deepEqual(await tasksOf(socialWorker, `state=open&episodeId=${reopened.id}&kind=return_home_interview`), [], 'nothing outstanding while missing again')
+    // Found again: 72 hours from this return, not the first.
+    await end(socialWorker, reopened, at(anchor, -2))
+    const again = await task(socialWorker, reopened.id, 'return_home_interview')
+    assert.equal(again?.state, 'due')
+    assert.equal(again?.dueAt, at(anchor, 70))
+    assert.equal(again?.escalatedToRole, null)
+  })
+
   test('an A (away, whereabouts known) episode makes no return home interview task', async () => {
     const anchor = Date.now()
     const personId = await person(socialWorker)
@@ -323,6 +344,20 @@ describe('statutory deadlines as tasks with owners', () => {
     assert.equal(decided.statusCode, 201, decided.body)
     const done = (await tasksOf(otherDecisionMaker, 'state=done&kind=nrm_reasonable_grounds')).find((item) => item.id === rg.id)
     assert.equal(done?.closedReason, 'decided')
+  })
+
+  test('an NRM referral the day before Easter: Good Friday, the weekend and Easter Monday are not among the 5 working days', async () => {
+    const personId = await person(socialWorker)
+    // Thursday 2 April 2026: Friday 3 (Good Friday), 4-5 (the weekend) and Monday 6 (Easter Monday) do not count.
+    const referral = await kit.request(socialWorker, {
+      method: 'POST',
+      url: `/api/v1/people/${personId}/nrm-referrals`,
+      payload: { competentAuthorityId: decisionMaker.agency.id, referredOn: '2026-04-02', exploitationTypes: ['labour'], countyLines: false, exploitationLocation: 'uk', ageAtExploitation: 'child' },
+    })
+    assert.equal(referral.statusCode, 201, referral.body)
+    assert.equal(referral.json().reasonableGroundsDueOn, '2026-04-13')
+    const tasks = await kit.db.selectFrom('task').select(['due_at', 'owner_agency_id', 'owner_role']).where('referral_id', '=', referral.json().id).execute()
+    assert.deepEqual(tasks, [{ due_at: new Date('2026-04-13T23:00:00.000Z'), owner_agency_id: decisionMaker.agency.id, owner_role: 'nrm_decision_maker' }], 'the end of Monday 13 April, London summer time')
   })
 
   test('the reasonable-grounds deadline skips bank holidays and follows London time in summer', () => {

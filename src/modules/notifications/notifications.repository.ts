@@ -68,6 +68,17 @@ export async function claimDueNotifications(db: Kysely<Database>, now: Date, lea
   return result.rows
 }
 
+/** Claimed emails this instance will not send after all (its lease is running out): due now again, not attempted. */
+export async function releaseNotifications(db: Kysely<Database>, ids: readonly string[], now: Date) {
+  if (ids.length === 0) return
+  await db
+    .updateTable('notification')
+    .set((eb) => ({ next_attempt_at: now, attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'pending')
+    .execute()
+}
+
 /** Emails not sent within the time they are useful are dropped: an alert a day old is on the board anyway. */
 export async function expireNotifications(db: Kysely<Database>, createdBefore: Date) {
   const result = await db

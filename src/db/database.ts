@@ -81,6 +81,8 @@ export interface PersonTable extends DomainColumns {
   description_notes: string | null
   unaccompanied: Generated<boolean>
   suspected_trafficking: Generated<boolean>
+  /** The day suspicion began (London); null exactly when not suspected (docs/adr/0014). */
+  suspected_trafficking_since: string | null
   restricted_location: Generated<boolean>
   created_by_user_id: string | null
 }

@@ -7,6 +7,7 @@ import * as statistics from './migrations/2026-11-21-004-statistics.ts'
 import * as interchange from './migrations/2026-11-21-005-interchange.ts'
 import * as setBasedTriggers from './migrations/2026-11-21-006-set-based-triggers.ts'
 import * as statisticsCells from './migrations/2026-11-21-007-statistics-cells.ts'
+import * as suspicionSince from './migrations/2026-11-21-008-suspicion-since.ts'
 import type { Database } from './database.ts'
 
 // Migrations are listed here, in order, rather than discovered on disk: the list is the history.
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-21-005-interchange': interchange,
   '2026-11-21-006-set-based-triggers': setBasedTriggers,
   '2026-11-21-007-statistics-cells': statisticsCells,
+  '2026-11-21-008-suspicion-since': suspicionSince,
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {

@@ -4,6 +4,7 @@
 // own seeded stream, so the output depends only on the options. Pure: rows go to a Sink.
 import { Random } from '../../lib/random.ts'
 import { matchableForm } from '../../lib/names.ts'
+import { londonDateOf } from '../../lib/dates.ts'
 import { placementGeography } from '../agencies/geography.ts'
 import { NAME_POOLS, type NamePool } from '../demo/demo.names.ts'
 import { MEAN_YEARS_IN_CARE, SHARES, lookedAfterBefore, targetsFor, type YearTargets } from './calibration.ts'
@@ -238,6 +239,8 @@ function writePerson(ctx: ModelContext, random: Random, person: PersonFacts, var
     languages: [person.name.pool.language],
     unaccompanied: person.unaccompanied,
     suspected_trafficking: person.suspectedTrafficking,
+    // Suspicion arises when the record is made: the child comes into care, or the force first hears of them.
+    suspected_trafficking_since: person.suspectedTrafficking ? londonDateOf(new Date(person.createdMs)) : null,
     restricted_location: person.suspectedTrafficking,
     created_at: new Date(person.createdMs),
     updated_at: new Date(person.createdMs),

@@ -58,7 +58,7 @@ export type PersonDetailRow = NonNullable<Awaited<ReturnType<typeof findPersonDe
 export async function lockPerson(db: Kysely<Database>, id: string) {
   return db
     .selectFrom('person')
-    .select(['id', 'version', 'dob_earliest', 'dob_latest', 'owning_agency_id'])
+    .select(['id', 'version', 'dob_earliest', 'dob_latest', 'owning_agency_id', 'suspected_trafficking', 'suspected_trafficking_since'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst()
@@ -113,6 +113,7 @@ export async function listPeopleOfAgency(
       'p.dob_source',
       'p.unaccompanied',
       'p.suspected_trafficking',
+      'p.suspected_trafficking_since',
       'p.restricted_location',
       'p.version',
       'p.updated_at',

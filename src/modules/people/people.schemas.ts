@@ -46,6 +46,8 @@ export const FlagsInput = Type.Object(
   {
     unaccompanied: Type.Optional(Type.Boolean()),
     suspectedTrafficking: Type.Optional(Type.Boolean()),
+    /** The day suspicion began, when it was earlier than the day it is recorded (the default); only while suspected. */
+    suspectedTraffickingSince: Type.Optional(IsoDate()),
     restrictedLocation: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -143,7 +145,7 @@ export const PersonResponse = Type.Object({
     distinguishingMarks: Nullable(Type.String()),
     notes: Nullable(Type.String()),
   }),
-  flags: Type.Object({ unaccompanied: Type.Boolean(), suspectedTrafficking: Type.Boolean(), restrictedLocation: Type.Boolean() }),
+  flags: Type.Object({ unaccompanied: Type.Boolean(), suspectedTrafficking: Type.Boolean(), suspectedTraffickingSince: Nullable(IsoDate()), restrictedLocation: Type.Boolean() }),
   identifiers: Type.Array(Type.Object({ kind: OneOf(IDENTIFIER_KINDS), value: Type.String() })),
   photos: Type.Array(Type.Object({ id: Uuid(), contentType: Type.String(), takenOn: Nullable(IsoDate()), caption: Nullable(Type.String()) })),
   version: Type.Integer(),

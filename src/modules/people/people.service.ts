@@ -47,7 +47,8 @@ export interface Person {
     distinguishingMarks: string | null
     notes: string | null
   }
-  flags: { unaccompanied: boolean; suspectedTrafficking: boolean; restrictedLocation: boolean }
+  /** `suspectedTraffickingSince`: the day suspicion began, null exactly when not suspected (docs/adr/0014). */
+  flags: { unaccompanied: boolean; suspectedTrafficking: boolean; suspectedTraffickingSince: string | null; restrictedLocation: boolean }
   identifiers: { kind: (typeof IDENTIFIER_KINDS)[number]; value: string }[]
   photos: { id: string; contentType: string; takenOn: string | null; caption: string | null }[]
   version: number
@@ -95,6 +96,7 @@ function toPerson(row: repo.PersonDetailRow, access: PersonAccessLevel): Person 
     flags: {
       unaccompanied: row.unaccompanied,
       suspectedTrafficking: row.suspected_trafficking,
+      suspectedTraffickingSince: row.suspected_trafficking_since,
       restrictedLocation: row.restricted_location,
     },
     identifiers: row.identifiers as Person['identifiers'],
@@ -123,6 +125,25 @@ function checkPersonRules(input: { dateOfBirth?: PersonInput['dateOfBirth'] }, t
     }
   }
   return errors
+}
+
+/**
+ * The day suspicion of trafficking began (docs/adr/0014): kept while the flag stays on, the given day or today when
+ * it is turned on, cleared when it is turned off. `current` is the record before the change (none when creating).
+ */
+function suspicionSince(
+  flags: { suspectedTrafficking?: boolean; suspectedTraffickingSince?: string } | undefined,
+  current: { suspected_trafficking: boolean; suspected_trafficking_since: string | null } | null,
+  today: string,
+): { since: string | null | undefined; errors: FieldError[] } {
+  const suspected = flags?.suspectedTrafficking ?? current?.suspected_trafficking ?? false
+  const given = flags?.suspectedTraffickingSince
+  const errors: FieldError[] = []
+  if (given !== undefined && !suspected) errors.push({ field: 'flags/suspectedTraffickingSince', message: 'A day suspicion began needs suspectedTrafficking to be true' })
+  if (given !== undefined && given > today) errors.push({ field: 'flags/suspectedTraffickingSince', message: 'The day suspicion began must not be in the future' })
+  if (!suspected) return { since: current?.suspected_trafficking ? null : undefined, errors }
+  if (given !== undefined) return { since: given, errors }
+  return { since: current?.suspected_trafficking ? undefined : today, errors }
 }
 
 function nameRows(personId: string, names: PersonInput['names']): repo.NameRow[] {
@@ -189,7 +210,9 @@ export function createPeopleService(db: Kysely<Database>) {
     async create(actor: Actor, rawInput: PersonInput): Promise<Person> {
       if (!can.workCases(actor)) throw new ForbiddenError('Your role cannot record people')
       const input = parseInput(PersonInput, rawInput)
-      const errors = checkPersonRules(input, londonDateOf(new Date()))
+      const today = londonDateOf(new Date())
+      const suspicion = suspicionSince(input.flags, null, today)
+      const errors = [...checkPersonRules(input, today), ...suspicion.errors]
       if (errors.length > 0) throw new ValidationError(errors)
       const id = uuidv7()
       return db.transaction().execute(async (trx) => {
@@ -199,6 +222,7 @@ export function createPeopleService(db: Kysely<Database>) {
           sex: input.sex,
           created_by_user_id: actor.userId,
           ...personColumns(input),
+          suspected_trafficking_since: suspicion.since ?? null,
         })
         await repo.replaceNames(trx, id, nameRows(id, input.names))
         await repo.replaceIdentifiers(trx, id, identifierRows(id, input.identifiers ?? [], actor.agencyId))
@@ -220,13 +244,16 @@ export function createPeopleService(db: Kysely<Database>) {
 
     async update(actor: Actor, id: string, rawInput: PersonUpdateInput): Promise<Person> {
       const input = parseInput(PersonUpdateInput, rawInput)
-      const errors = checkPersonRules(input, londonDateOf(new Date()))
+      const today = londonDateOf(new Date())
+      const errors = checkPersonRules(input, today)
       if (errors.length > 0) throw new ValidationError(errors)
       return db.transaction().execute(async (trx) => {
         await requirePersonWrite(trx, actor, id)
         const current = await repo.lockPerson(trx, id)
         if (!current) throw new NotFoundError('Person')
         if (current.version !== input.version) throw new StaleVersionError('The person record', current.version)
+        const suspicion = suspicionSince(input.flags, current, today)
+        if (suspicion.errors.length > 0) throw new ValidationError(suspicion.errors)
         if (input.dateOfBirth) {
           // SSDA903 rule 586: nothing starts on or before the date of birth.
           const earliestEvent = await repo.earliestEventDate(trx, id)
@@ -236,7 +263,9 @@ export function createPeopleService(db: Kysely<Database>) {
             ])
           }
         }
-        await repo.updatePersonVersioned(trx, id, input.version, personColumns(input))
+        const columns = personColumns(input)
+        if (suspicion.since !== undefined) columns.suspected_trafficking_since = suspicion.since
+        await repo.updatePersonVersioned(trx, id, input.version, columns)
         if (input.names) await repo.replaceNames(trx, id, nameRows(id, input.names))
         if (input.identifiers) await repo.replaceIdentifiers(trx, id, identifierRows(id, input.identifiers, actor.agencyId))
         await recordAudit(trx, actor, [
@@ -270,7 +299,12 @@ export function createPeopleService(db: Kysely<Database>) {
           names: row.names as PersonName[],
           sex: row.sex as Person['sex'],
           dateOfBirth: dateOfBirthOf(row),
-          flags: { unaccompanied: row.unaccompanied, suspectedTrafficking: row.suspected_trafficking, restrictedLocation: row.restricted_location },
+          flags: {
+            unaccompanied: row.unaccompanied,
+            suspectedTrafficking: row.suspected_trafficking,
+            suspectedTraffickingSince: row.suspected_trafficking_since,
+            restrictedLocation: row.restricted_location,
+          },
           version: row.version,
           updatedAt: row.updated_at,
         })),

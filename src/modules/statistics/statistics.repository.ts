@@ -24,9 +24,13 @@ function nrmRankSql(person: string, day: string): string {
     WHERE r.person_id = ${person} AND r.referred_on <= ${day}) END`
 }
 
-function statusSql(rank: string, suspected: string): string {
+/**
+ * The trafficking status on a day: the NRM standing (`rank`), else "suspected" when the person's suspicion began on
+ * or before the day (`since`, `person.suspected_trafficking_since`, null when not suspected), else none.
+ */
+function statusSql(rank: string, since: string, day: string): string {
   return `CASE ${rank} WHEN 3 THEN 'conclusive_grounds' WHEN 2 THEN 'reasonable_grounds' WHEN 1 THEN 'referred'
-    ELSE CASE WHEN ${suspected} THEN 'suspected' ELSE 'none' END END`
+    ELSE CASE WHEN ${since} <= ${day} THEN 'suspected' ELSE 'none' END END`
 }
 
 /** Police force areas as VALUES, so an episode the police did not record still has the force of its area. */
@@ -71,7 +75,7 @@ export async function insertEpisodeFacts(db: Kysely<Database>, asAt: Date, force
       extract(epoch FROM e.ended_at - e.started_at) / 3600,
       coalesce(e.ended_at, ${asAt}::timestamptz) - e.started_at > interval '24 hours',
       CASE WHEN e.ended_at IS NULL THEN 'still_missing' WHEN e.outcome IS NULL THEN 'ceased_while_missing' ELSE e.outcome END,
-      ${sql.raw(statusSql(nrmRankSql('e.person_id', 'e.day'), 'p.suspected_trafficking'))},
+      ${sql.raw(statusSql(nrmRankSql('e.person_id', 'e.day'), 'p.suspected_trafficking_since', 'e.day'))},
       p.unaccompanied,
       c.placement_type,
       CASE WHEN e.recorded_by = 'local_authority' THEN coalesce(c.responsible_agency_id, e.owning_agency_id) END,
@@ -152,7 +156,7 @@ export async function insertCareStartFacts(db: Kysely<Database>): Promise<number
   const result = await sql`
     INSERT INTO statistics_care_start (person_id, started_on, financial_year, responsible_agency_id, unaccompanied, trafficking_status, hours_to_first_missing)
     SELECT DISTINCT ON (c.person_id, c.started_on) c.person_id, c.started_on, ${sql.raw(financialYearOf('c.started_on'))}, c.responsible_agency_id, p.unaccompanied,
-      ${sql.raw(statusSql(nrmRankSql('c.person_id', 'c.started_on'), 'p.suspected_trafficking'))},
+      ${sql.raw(statusSql(nrmRankSql('c.person_id', 'c.started_on'), 'p.suspected_trafficking_since', 'c.started_on'))},
       (SELECT extract(epoch FROM min(e.started_at) - ${sql.raw(londonMidnight('c.started_on'))}) / 3600
         FROM missing_episode e
         WHERE e.person_id = c.person_id AND e.recorded_by = 'local_authority' AND e.la_category = 'M'
@@ -305,7 +309,7 @@ export async function countByYearAndStatusFromRecords(db: Kysely<Database>, filt
       SELECT e.*, ${sql.raw(londonDay('e.started_at'))} AS day FROM missing_episode e
       WHERE e.recorded_by = 'local_authority' AND e.la_category = ANY (${[...filter.categories]}::text[])
     )
-    SELECT ${sql.raw(financialYearOf('e.day'))}::int AS year, ${sql.raw(statusSql('nrm.rank', 'p.suspected_trafficking'))} AS status,
+    SELECT ${sql.raw(financialYearOf('e.day'))}::int AS year, ${sql.raw(statusSql('nrm.rank', 'p.suspected_trafficking_since', 'e.day'))} AS status,
       count(*)::int AS episodes, count(DISTINCT e.person_id)::int AS children
     FROM e JOIN person p ON p.id = e.person_id
     LEFT JOIN LATERAL (SELECT ${sql.raw(nrmRankSql('e.person_id', 'e.day'))} AS rank) nrm ON true

@@ -9,9 +9,9 @@ import { sql, type Kysely } from 'kysely'
 const statements: string[] = [
   `ALTER TABLE person ADD COLUMN suspected_trafficking_since date`,
   // The backfill is not an identity change: the re-matching trigger need not note every flagged person.
-  `ALTER TABLE person DISABLE TRIGGER identity_change_person`,
+  `ALTER TABLE person DISABLE TRIGGER identity_change_person_update`,
   `UPDATE person SET suspected_trafficking_since = (created_at AT TIME ZONE 'Europe/London')::date WHERE suspected_trafficking`,
-  `ALTER TABLE person ENABLE TRIGGER identity_change_person`,
+  `ALTER TABLE person ENABLE TRIGGER identity_change_person_update`,
   `ALTER TABLE person ADD CONSTRAINT person_suspected_trafficking_since
     CHECK (suspected_trafficking = (suspected_trafficking_since IS NOT NULL))`,
 ]

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { addDays, londonDateOf } from '../../lib/dates.ts'
 import { personBody, startTestKit, type TestKit, type TestUser } from '../../../test/kit.ts'
 
 describe('people', () => {
@@ -79,6 +80,44 @@ describe('people', () => {
     assert.equal(stale.json().currentVersion, 2)
     const read = (await kit.request(officer, { method: 'GET', url: `/api/v1/people/${created.id}` })).json()
     assert.equal(read.description.heightCm, 160)
+  })
+
+  test('suspicion of trafficking is dated: today when turned on, a given earlier day kept, cleared when turned off', async () => {
+    const today = londonDateOf(new Date())
+    const post = (flags: Record<string, unknown>) => kit.request(officer, { method: 'POST', url: '/api/v1/people', payload: personBody({ flags }) })
+    const patch = (id: string, version: number, flags: Record<string, unknown>) => kit.request(officer, { method: 'PATCH', url: `/api/v1/people/${id}`, payload: { version, flags } })
+
+    const plain = (await post({})).json()
+    assert.equal(plain.flags.suspectedTraffickingSince, null)
+    const flagged = await patch(plain.id, 1, { suspectedTrafficking: true })
+    assert.equal(flagged.statusCode, 200, flagged.body)
+    assert.equal(flagged.json().flags.suspectedTraffickingSince, today)
+    // Another change keeps the day; turning the flag off clears it; on again with the day it began.
+    const other = await patch(plain.id, 2, { unaccompanied: true })
+    assert.equal(other.json().flags.suspectedTraffickingSince, today)
+    const cleared = await patch(plain.id, 3, { suspectedTrafficking: false })
+    assert.deepEqual([cleared.json().flags.suspectedTrafficking, cleared.json().flags.suspectedTraffickingSince], [false, null])
+    const again = await patch(plain.id, 4, { suspectedTrafficking: true, suspectedTraffickingSince: '2024-02-29' })
+    assert.equal(again.json().flags.suspectedTraffickingSince, '2024-02-29')
+    const row = await kit.db.selectFrom('person').select(['suspected_trafficking', 'suspected_trafficking_since']).where('id', '=', plain.id).executeTakeFirstOrThrow()
+    assert.deepEqual(row, { suspected_trafficking: true, suspected_trafficking_since: '2024-02-29' })
+
+    const created = (await post({ suspectedTrafficking: true, suspectedTraffickingSince: '2023-05-01' })).json()
+    assert.equal(created.flags.suspectedTraffickingSince, '2023-05-01')
+    const listed = (await kit.request(officer, { method: 'GET', url: '/api/v1/people?pageSize=100' })).json()
+    assert.equal(listed.items.find((item: { id: string }) => item.id === created.id).flags.suspectedTraffickingSince, '2023-05-01')
+
+    // A day without the flag, or in the future, is refused naming the field, and nothing changes.
+    const without = await post({ suspectedTraffickingSince: '2023-05-01' })
+    assert.equal(without.statusCode, 400)
+    assert.deepEqual(without.json().errors.map((e: { field: string }) => e.field), ['flags/suspectedTraffickingSince'])
+    const future = await patch(created.id, 1, { suspectedTraffickingSince: addDays(today, 1) })
+    assert.equal(future.statusCode, 400)
+    assert.deepEqual(future.json().errors.map((e: { field: string }) => e.field), ['flags/suspectedTraffickingSince'])
+    const offWithDay = await patch(created.id, 1, { suspectedTrafficking: false, suspectedTraffickingSince: '2023-05-01' })
+    assert.equal(offWithDay.statusCode, 400)
+    const unchanged = (await kit.request(officer, { method: 'GET', url: `/api/v1/people/${created.id}` })).json()
+    assert.deepEqual([unchanged.version, unchanged.flags.suspectedTraffickingSince], [1, '2023-05-01'])
   })
 
   test("another force's person reads as not found, and an analyst is forbidden", async () => {

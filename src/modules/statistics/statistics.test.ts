@@ -13,7 +13,7 @@ import { barChart, chartOfTable, lineChart, niceScale } from './statistics.chart
 
 // A hand-built record set, small enough to count by hand (the comments give each answer's working).
 //
-// Child 1 (authority A): unaccompanied, flagged as a suspected trafficking victim; placed in a children's home (K2)
+// Child 1 (authority A): unaccompanied, suspected of being a trafficking victim since 1 March 2011; placed in a children's home (K2)
 // on 1 March 2011, moved to foster care (U4) on 10 June 2011; referred to the NRM on 20 March 2011, positive
 // reasonable grounds on 5 April 2011. Missing (M) episodes:
 //   E1 2 Mar 2011 10:00 to 3 Mar 12:00 (26 h)   suspected (no referral yet)   year 2011   police report linked
@@ -69,7 +69,7 @@ describe('statistics from hand-built records', () => {
     const care = { legalStatus: 'C2', categoryOfNeed: 'N1', homePostcode: 'ME4 4QR', placementPostcode: 'ME4 4QS' } as const
 
     const sw = socialWorker.actor
-    const one = await child(sw, 'one', { sex: 'male', dateOfBirth: { earliest: '1995-06-01', latest: '1995-06-01', source: 'documented' }, nationalities: ['VNM'], flags: { unaccompanied: true, suspectedTrafficking: true } })
+    const one = await child(sw, 'one', { sex: 'male', dateOfBirth: { earliest: '1995-06-01', latest: '1995-06-01', source: 'documented' }, nationalities: ['VNM'], flags: { unaccompanied: true, suspectedTrafficking: true, suspectedTraffickingSince: '2011-03-01' } })
     await services.care.create(sw, one, { ...care, startedOn: '2011-03-01', reasonForNewEpisode: 'S', placementType: 'K2', placementProvider: 'PR4', endedOn: '2011-06-09', reasonEnded: 'X1', reasonForPlacementChange: 'CARPL' })
     await services.care.create(sw, one, { ...care, startedOn: '2011-06-10', reasonForNewEpisode: 'P', placementType: 'U4', placementProvider: 'PR1' })
     const referral = await services.trafficking.createReferral(sw, one, { competentAuthorityId: competent.id, referredOn: '2011-03-20', exploitationTypes: ['criminal'], countyLines: false, exploitationLocation: 'uk', ageAtExploitation: 'child' })
@@ -339,6 +339,92 @@ describe('statistics from hand-built records', () => {
     const reconciled = await repo.reconciliation(db, 'policeForce', 2006, 2025)
     const totals = reconciled.find((row) => row.agency === null)
     assert.equal((totals?.both ?? 0) * 2 + (totals?.localAuthorityOnly ?? 0) + (totals?.policeOnly ?? 0), facts.rows[0]?.n)
+  })
+})
+
+// "Suspected" as at the day each episode began (docs/adr/0014), in the year ending 31 March 2016, authority A:
+// Child P: in care (U4) from 1 January 2015; suspicion recorded later, as having begun on 10 June 2015.
+//   P1 1 May 2015 11:00 BST                    none (before suspicion)
+//   P2 9 Jun 2015 23:00 BST (22:00 UTC)         none (the London day before)
+//   P3 10 Jun 2015 00:30 BST (9 Jun 23:30 UTC)  suspected (the very day suspicion began, in London)
+//   P4 1 Jul 2015                               suspected
+// Child Q: in care from 1 April 2015, suspected since that day; referred to the NRM on 1 August 2015.
+//   Q1 15 Jul 2015 suspected; Q2 1 Aug 2015 referred (the referral outranks suspicion)
+// Child T: in care from 1 January 2015; T1 5 May 2015; flagged today (no day given), so none for T1.
+// Episodes: none P1 P2 T1 = 3, suspected P3 P4 Q1 = 3, referred Q2 = 1, total 7.
+// Children: none P T = 2, suspected P Q = 2, referred Q = 1, total 3.
+// Care starts: P 1 Jan (before suspicion) none; Q 1 Apr (the day suspicion began) suspected; T none.
+describe('suspicion of trafficking as at the day each episode began', () => {
+  let kit: TestKit
+  let statistician: TestUser
+  const ids: Record<string, string> = {}
+
+  before(async () => {
+    kit = await startTestKit()
+    const authority = await kit.agency('local_authority', { name: 'Authority A' })
+    const competent = await kit.agency('competent_authority')
+    const sw = (await kit.user(authority, ['social_worker'])).actor
+    statistician = await kit.user(authority, ['statistician'])
+    const { services, db } = kit
+    const care = { legalStatus: 'C2', categoryOfNeed: 'N1', homePostcode: 'ME4 4QR', placementPostcode: 'ME4 4QS', reasonForNewEpisode: 'S', placementType: 'U4', placementProvider: 'PR1' } as const
+    const dateOfBirth = { earliest: '2001-02-03', latest: '2001-02-03', source: 'documented' }
+    const episode = async (personId: string, name: string, startedAt: string) => {
+      const created = await services.episodes.create(sw, personId, { startedAt: at(startedAt), laCategory: 'M' })
+      ids[name] = created.id
+      await services.episodes.end(sw, created.id, { version: created.version, endedAt: new Date(new Date(startedAt).getTime() + 3600_000).toISOString(), outcome: 'returned', returnMethod: 'returned_voluntarily' })
+    }
+    const versionOf = async (id: string) => (await db.selectFrom('person').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version
+
+    const p = (await services.people.create(sw, personBody({ dateOfBirth }) as never)).id
+    await services.care.create(sw, p, { ...care, startedOn: '2015-01-01' })
+    await episode(p, 'P1', '2015-05-01T10:00:00Z')
+    await episode(p, 'P2', '2015-06-09T22:00:00Z')
+    await episode(p, 'P3', '2015-06-09T23:30:00Z')
+    await episode(p, 'P4', '2015-07-01T10:00:00Z')
+    await services.people.update(sw, p, { version: await versionOf(p), flags: { suspectedTrafficking: true, suspectedTraffickingSince: '2015-06-10' } })
+
+    const q = (await services.people.create(sw, personBody({ dateOfBirth, flags: { suspectedTrafficking: true, suspectedTraffickingSince: '2015-04-01' } }) as never)).id
+    await services.care.create(sw, q, { ...care, startedOn: '2015-04-01' })
+    await services.trafficking.createReferral(sw, q, { competentAuthorityId: competent.id, referredOn: '2015-08-01', exploitationTypes: ['criminal'], countyLines: true, exploitationLocation: 'uk', ageAtExploitation: 'child' })
+    await episode(q, 'Q1', '2015-07-15T10:00:00Z')
+    await episode(q, 'Q2', '2015-08-01T09:00:00Z')
+
+    const t = (await services.people.create(sw, personBody({ dateOfBirth }) as never)).id
+    await services.care.create(sw, t, { ...care, startedOn: '2015-01-01' })
+    await episode(t, 'T1', '2015-05-05T10:00:00Z')
+    const flaggedToday = await services.people.update(sw, t, { version: await versionOf(t), flags: { suspectedTrafficking: true } })
+    assert.equal(flaggedToday.flags.suspectedTraffickingSince, londonDateOf(new Date()))
+    Object.assign(ids, { p, q, t })
+
+    await services.statistics.refresh(null, new Date('2017-01-01T00:00:00Z'))
+  })
+  after(async () => kit.close())
+
+  const cellsOf = (table: StatisticsTable, rowKey: string) => table.rows.find((row) => row.key === rowKey)?.cells.map((cell) => cell.text)
+  const range = { yearFrom: 2016, yearTo: 2016, unrounded: true }
+
+  test('each episode: none before suspicion began, suspected from its London day on, referred once referred', async () => {
+    const facts = await kit.db.selectFrom('statistics_episode').select(['episode_id', 'trafficking_status']).execute()
+    const status = Object.fromEntries(facts.map((fact) => [fact.episode_id, fact.trafficking_status]))
+    const expected = { P1: 'none', P2: 'none', P3: 'suspected', P4: 'suspected', Q1: 'suspected', Q2: 'referred', T1: 'none' }
+    assert.deepEqual(Object.fromEntries(Object.keys(expected).map((name) => [name, status[ids[name] ?? '']])), expected)
+  })
+
+  test('the table by status: episodes and children', async () => {
+    const children = await kit.services.statistics.breakdown(statistician.actor, { rows: 'year', columns: 'traffickingStatus', ...range })
+    assert.deepEqual(children.columns.map((column) => column.key), ['referred', 'suspected', 'none', 'total'])
+    assert.deepEqual(cellsOf(children, '2016'), ['1', '2', '2', '3'])
+    const episodes = await kit.services.statistics.breakdown(statistician.actor, { rows: 'year', columns: 'traffickingStatus', measure: 'episodes', ...range })
+    assert.deepEqual(cellsOf(episodes, '2016'), ['1', '3', '3', '7'])
+    // The plain count from the records applies the same rule.
+    const fromRecords = await repo.countByYearAndStatusFromRecords(kit.db, { yearFrom: 2016, yearTo: 2016, categories: ['M'], over24Hours: false }, new Date('2017-01-01T00:00:00Z'))
+    assert.deepEqual(Object.fromEntries(fromRecords.map((row) => [row.status, [row.episodes, row.children]])), { none: [3, 2], suspected: [3, 2], referred: [1, 1] })
+  })
+
+  test('care starts: suspected only when suspicion had begun by the day care began', async () => {
+    const starts = await kit.db.selectFrom('statistics_care_start').select(['person_id', 'trafficking_status']).execute()
+    const status = Object.fromEntries(starts.map((start) => [start.person_id, start.trafficking_status]))
+    assert.deepEqual([status[ids.p ?? ''], status[ids.q ?? ''], status[ids.t ?? '']], ['none', 'suspected', 'none'])
   })
 })
 

@@ -222,6 +222,8 @@ interface PersonFacts {
   unaccompanied: boolean
   suspectedTrafficking: boolean
   createdMs: number
+  /** When suspicion of trafficking arose, if before the record was made (the child's coming into care). */
+  suspectedFromMs?: number
 }
 
 function writePerson(ctx: ModelContext, random: Random, person: PersonFacts, variantNames: boolean): void {
@@ -239,8 +241,9 @@ function writePerson(ctx: ModelContext, random: Random, person: PersonFacts, var
     languages: [person.name.pool.language],
     unaccompanied: person.unaccompanied,
     suspected_trafficking: person.suspectedTrafficking,
-    // Suspicion arises when the record is made: the child comes into care, or the force first hears of them.
-    suspected_trafficking_since: person.suspectedTrafficking ? londonDateOf(new Date(person.createdMs)) : null,
+    // Suspicion arises when the child comes into care (the force's record, made at a later report, says so too),
+    // or for a child at home when the force first hears of them.
+    suspected_trafficking_since: person.suspectedTrafficking ? londonDateOf(new Date(Math.min(person.suspectedFromMs ?? person.createdMs, person.createdMs))) : null,
     restricted_location: person.suspectedTrafficking,
     created_at: new Date(person.createdMs),
     updated_at: new Date(person.createdMs),
@@ -547,7 +550,7 @@ export function generateAuthority(ctx: ModelContext, la: Authority): void {
         writePerson(
           ctx,
           random,
-          { id, agencyId: ctx.agencies.idOf(forceCode), sex: child.sex, dobMs: child.dobMs, assessed: child.unaccompanied && random.chance(0.5), name: child.name, unaccompanied: child.unaccompanied, suspectedTrafficking: child.trafficked, createdMs: startMs },
+          { id, agencyId: ctx.agencies.idOf(forceCode), sex: child.sex, dobMs: child.dobMs, assessed: child.unaccompanied && random.chance(0.5), name: child.name, unaccompanied: child.unaccompanied, suspectedTrafficking: child.trafficked, createdMs: startMs, suspectedFromMs: child.careStartMs },
           child.name.pool.nationality !== 'GBR',
         )
       }

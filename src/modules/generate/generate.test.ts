@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import { startTestKit, type TestKit } from '../../../test/kit.ts'
+import { londonDateOf } from '../../lib/dates.ts'
 import { loadReferenceAgencies } from '../agencies/agencies.service.ts'
 import { england } from './country.ts'
 import { targetsFor } from './calibration.ts'
@@ -127,6 +128,19 @@ describe('generate: the synthetic country', () => {
     const share = traffickedMissing / trafficked.length
     assert.ok(share > 0.15 && share < 0.45, `${share} of trafficked children in care went missing`)
     assert.ok(missing2018 / lookedAfter.size < 0.15, 'ordinary children go missing far less often')
+
+    // Suspicion is dated (London day) no later than the record was made, and before every episode of the child, so
+    // each of them counts as suspected (or referred) as at its day; people not suspected have no day.
+    for (const person of people.values()) {
+      const since = person.suspected_trafficking_since as string | null
+      assert.equal(since !== null, person.suspected_trafficking, `suspected since of ${String(person.id)}`)
+      if (since !== null) assert.ok(since <= londonDateOf(person.created_at as Date), `suspected since of ${String(person.id)} after its record was made`)
+    }
+    const suspectedEpisodes = (rows.get('missing_episode') ?? []).filter((episode) => people.get(episode.person_id)?.suspected_trafficking === true)
+    assert.ok(suspectedEpisodes.length > 0)
+    for (const episode of suspectedEpisodes) {
+      assert.ok(londonDateOf(episode.started_at as Date) >= (people.get(episode.person_id)?.suspected_trafficking_since as string), `episode ${String(episode.id)} began before suspicion`)
+    }
   })
 
   test('the narrower 2006-2012 series: children missing more than 24 hours near the published 890 to 1,510', () => {

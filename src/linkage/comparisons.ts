@@ -54,6 +54,8 @@ export interface ComparisonDefinition {
   levels: LevelDefinition[]
   /** The columns the comparison reads. A training session blocked on one of them cannot estimate its m. */
   columns: string[]
+  /** Dearer to evaluate than a few array reads (names: token matching, Jaro-Winkler); a bounded score leaves it last. */
+  costly?: boolean
   bind(table: FeatureTable): BoundComparison
 }
 
@@ -129,6 +131,7 @@ export const PATRONYMIC_NATIONALITIES = ['ERI', 'ETH', 'SDN', 'SSD', 'SOM', 'AFG
 export function namesComparison(): ComparisonDefinition {
   return {
     name: 'names',
+    costly: true,
     description: 'lantern:names',
     columns: ['given_names', 'family_name', 'other_names'],
     levels: [
@@ -357,6 +360,7 @@ export function namesComparison(): ComparisonDefinition {
 export function givenNamesComparison(): ComparisonDefinition {
   return {
     name: 'given_names',
+    costly: true,
     description: 'lantern:given_names',
     columns: ['given_names', 'other_names'],
     levels: [
@@ -455,6 +459,7 @@ export function givenNamesComparison(): ComparisonDefinition {
 export function familyNameComparison(): ComparisonDefinition {
   return {
     name: 'family_name',
+    costly: true,
     description: 'lantern:family_name',
     columns: ['family_name', 'other_names'],
     levels: [

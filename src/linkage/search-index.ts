@@ -48,6 +48,90 @@ class Postings {
 }
 
 const DELETION_MIN_LENGTH = 4
+/** Candidate order keys: names in common (capped here), then the gap between dates of birth in days (capped). */
+const MAX_COUNT_RANK = 15
+const GAP_BUCKETS = 1100
+/** A record matching one query name only is a candidate when its date of birth is within three years. */
+const WEAK_GAP_DAYS = 1096
+
+/** The k best (position, weight) pairs offered, in a min-heap on weight; an equal weight does not displace. */
+export class TopK {
+  private readonly positions: Int32Array
+  private readonly weights: Float64Array
+  private readonly order: Int32Array
+  private length = 0
+  private offered = 0
+  readonly k: number
+  constructor(k: number) {
+    this.k = k
+    this.positions = new Int32Array(k)
+    this.weights = new Float64Array(k)
+    this.order = new Int32Array(k)
+  }
+  get full(): boolean {
+    return this.k > 0 && this.length === this.k
+  }
+  /** The k-th best weight (the heap's root); only meaningful when full. */
+  get worst(): number {
+    return this.weights[0] as number
+  }
+  /** Whether a sits below b in the ranking: a lower weight, or the same weight offered later. */
+  private below(i: number, j: number): boolean {
+    const wi = this.weights[i] as number
+    const wj = this.weights[j] as number
+    return wi < wj || (wi === wj && (this.order[i] as number) > (this.order[j] as number))
+  }
+  private swap(i: number, j: number): void {
+    const p = this.positions[i] as number
+    this.positions[i] = this.positions[j] as number
+    this.positions[j] = p
+    const w = this.weights[i] as number
+    this.weights[i] = this.weights[j] as number
+    this.weights[j] = w
+    const o = this.order[i] as number
+    this.order[i] = this.order[j] as number
+    this.order[j] = o
+  }
+  offer(position: number, weight: number): void {
+    const order = this.offered++
+    if (this.k === 0) return
+    if (this.length < this.k) {
+      let i = this.length++
+      this.positions[i] = position
+      this.weights[i] = weight
+      this.order[i] = order
+      while (i > 0) {
+        const parent = (i - 1) >> 1
+        if (!this.below(i, parent)) break
+        this.swap(i, parent)
+        i = parent
+      }
+      return
+    }
+    if (!(weight > (this.weights[0] as number))) return
+    this.positions[0] = position
+    this.weights[0] = weight
+    this.order[0] = order
+    let i = 0
+    for (;;) {
+      const left = 2 * i + 1
+      const right = left + 1
+      let least = i
+      if (left < this.length && this.below(left, least)) least = left
+      if (right < this.length && this.below(right, least)) least = right
+      if (least === i) break
+      this.swap(i, least)
+      i = least
+    }
+  }
+  /** Best first; equal weights in the order offered. */
+  sorted(): { position: number; weight: number }[] {
+    const hits: { position: number; weight: number; order: number }[] = []
+    for (let i = 0; i < this.length; i++) hits.push({ position: this.positions[i] as number, weight: this.weights[i] as number, order: this.order[i] as number })
+    hits.sort((a, b) => b.weight - a.weight || a.order - b.order)
+    return hits.map(({ position, weight }) => ({ position, weight }))
+  }
+}
 
 export class SearchIndex {
   private table: FeatureTable
@@ -68,6 +152,12 @@ export class SearchIndex {
   private counts = new Uint8Array(1024)
   private stamps = new Int32Array(1024)
   private stampCounter = 0
+  /** Scratch for a query's candidates: records found, their sort keys, the sorted order, records picked. */
+  private touched = new Int32Array(1024)
+  private keys = new Int32Array(1024)
+  private ordered = new Int32Array(1024)
+  private picked = new Uint8Array(1024)
+  private histogram = new Int32Array((MAX_COUNT_RANK + 2) * GAP_BUCKETS + 1)
 
   constructor(model: LinkageModel, records: Iterable<PersonRecord> = [], options: SearchIndexOptions = {}) {
     this.baseModel = model
@@ -247,32 +337,57 @@ export class SearchIndex {
       const scorer = this.currentScorer()
       const candidates = this.candidates(q)
       const minimumWeight = options.minimumProbability === undefined ? -Infinity : weightOfProbability(options.minimumProbability)
-      const scored: { position: number; weight: number }[] = []
-      for (const position of candidates) {
-        if (options.accept && !options.accept((this.table.records[position] as PersonRecord).recordId)) continue
-        const weight = scorer.score(q, position)
-        if (weight >= minimumWeight) scored.push({ position, weight })
+      const top = new TopK(Math.max(0, Math.floor(options.top)))
+      const records = this.table.records
+      for (let k = 0; k < candidates.length; k++) {
+        const position = candidates[k] as number
+        if (options.accept && !options.accept((records[position] as PersonRecord).recordId)) continue
+        // A candidate must beat the k-th best so far (ties go to the earlier candidate) and the minimum.
+        const floor = top.full ? Math.max(minimumWeight, top.worst) : minimumWeight
+        const weight = scorer.scoreAtLeast(q, position, floor)
+        if (weight >= minimumWeight) top.offer(position, weight)
       }
-      scored.sort((a, b) => b.weight - a.weight)
-      return scored.slice(0, options.top).map((hit) => make(scorer, q, hit.position, hit.weight))
+      return top.sorted().map((hit) => make(scorer, q, hit.position, hit.weight))
     } finally {
       removeLastRecord(this.table)
     }
   }
 
-  /** Candidate positions: records sharing an identifier, or name keys (exact, variant, sound, one slip). */
-  private candidates(q: number): number[] {
+  private growScratch(size: number): void {
+    if (this.touched.length < size) {
+      const grown = new Int32Array(Math.max(size, this.touched.length * 2))
+      grown.set(this.touched)
+      this.touched = grown
+    }
+    if (this.keys.length < size) this.keys = new Int32Array(this.touched.length)
+  }
+
+  /**
+   * Candidate positions, in the order they are best scored: records sharing an identifier, then records
+   * matching two or more of the query's names (most names first, then the nearest date of birth), then
+   * records matching one name whose date of birth allows it (within three years, or unknown), nearest first.
+   * Name keys: exact, variant, sound, one slip.
+   */
+  private candidates(q: number): Int32Array {
     const table = this.table
     const counts = this.counts
-    const touched: number[] = []
-    const result = new Set<number>()
+    const stale = this.stale
+    if (this.picked.length < counts.length) this.picked = new Uint8Array(counts.length)
+    const picked = this.picked
+    const result: number[] = []
+    const pick = (position: number) => {
+      if (picked[position] === 0 && position !== q) {
+        picked[position] = 1
+        result.push(position)
+      }
+    }
     for (const identifier of rowOf(table.identifiers, q)) {
       const list = this.identifierPostings.get(identifier)
-      if (list) for (let k = 0; k < list.length; k++) if (this.stale[list.items[k] as number] === 0) result.add(list.items[k] as number)
+      if (list) for (let k = 0; k < list.length; k++) if (stale[list.items[k] as number] === 0) pick(list.items[k] as number)
     }
     // One entry per query name token: the union of its keys' postings, rarest tokens first.
     const sound = table.vocabulary.sound
-    const tokenLists: Postings[][] = []
+    const tokenLists: { lists: Postings[]; size: number }[] = []
     const queryTokens = [...rowOf(table.given, q), ...rowOf(table.family, q), ...rowOf(table.other, q)]
     for (const token of queryTokens) {
       const lists: Postings[] = []
@@ -292,25 +407,26 @@ export class SearchIndex {
           if (list && !lists.includes(list)) lists.push(list)
         }
       }
-      if (lists.length > 0) tokenLists.push(lists)
+      if (lists.length > 0) tokenLists.push({ lists, size: lists.reduce((sum, list) => sum + list.length, 0) })
     }
     for (const joined of rowOf(table.joined, q)) {
       const list = this.tokenPostings.get(joined)
-      if (list) tokenLists.push([list])
+      if (list) tokenLists.push({ lists: [list], size: list.length })
     }
-    const sizeOf = (lists: Postings[]) => lists.reduce((sum, list) => sum + list.length, 0)
-    tokenLists.sort((a, b) => sizeOf(a) - sizeOf(b))
+    tokenLists.sort((a, b) => a.size - b.size)
     const common = this.options.commonKeyPostings
     let anyRare = false
-    for (const lists of tokenLists) {
-      const rare = sizeOf(lists) <= common
+    let touchedCount = 0
+    for (const { lists, size } of tokenLists) {
+      const rare = size <= common
       // A very common key (Mohammed, Nguyen) only counts for records a rarer key found, unless it is all there is.
       const addNew = rare || !anyRare
       if (rare) anyRare = true
+      if (addNew) this.growScratch(touchedCount + size)
       // A record found by two keys of one name counts once for it: each name has its own stamp.
       const stamp = ++this.stampCounter
       const stamps = this.stamps
-      const stale = this.stale
+      const touched = this.touched
       for (const list of lists) {
         const items = list.items
         for (let k = 0; k < list.length; k++) {
@@ -319,42 +435,59 @@ export class SearchIndex {
           const count = counts[position] as number
           if (count === 0 && !addNew) continue
           stamps[position] = stamp
-          if (count === 0) touched.push(position)
+          if (count === 0) touched[touchedCount++] = position
           if (count < 255) counts[position] = count + 1
         }
       }
     }
-    // Records matching two or more of the query's names; those matching one only when the date of birth
-    // allows it (within three years, or unknown), nearest first.
+    // Order by a small integer key, with a counting sort (stable: ties keep the order records were found in):
+    // most names in common first, then the nearest date of birth (a common name needs its date to rank).
+    const touched = this.touched
+    const keys = this.keys
     const needed = queryTokens.length >= 2 ? 2 : 1
     const { dobWideLow, dobWideHigh, dobFlags } = table
     const queryKnown = dobFlags[q] !== 0
-    const gapOf = (position: number) =>
-      !queryKnown || dobFlags[position] === 0
-        ? 0
-        : Math.max(0, (dobWideLow[q] as number) - (dobWideHigh[position] as number), (dobWideLow[position] as number) - (dobWideHigh[q] as number))
-    const strong: { position: number; count: number; gap: number }[] = []
-    const weak: { position: number; gap: number }[] = []
-    for (const position of touched) {
-      const gap = gapOf(position)
-      if ((counts[position] as number) >= needed) strong.push({ position, count: counts[position] as number, gap })
-      else if (gap <= 1096) weak.push({ position, gap })
+    const lowQ = dobWideLow[q] as number
+    const highQ = dobWideHigh[q] as number
+    const histogram = this.histogram
+    histogram.fill(0)
+    let strongCount = 0
+    for (let k = 0; k < touchedCount; k++) {
+      const position = touched[k] as number
+      const gap = !queryKnown || dobFlags[position] === 0 ? 0 : Math.max(0, lowQ - (dobWideHigh[position] as number), (dobWideLow[position] as number) - highQ)
+      const count = counts[position] as number
+      counts[position] = 0
+      let key = -1
+      if (count >= needed) {
+        key = (MAX_COUNT_RANK - Math.min(count, MAX_COUNT_RANK)) * GAP_BUCKETS + Math.min(gap, GAP_BUCKETS - 1)
+        strongCount++
+      } else if (gap <= WEAK_GAP_DAYS) key = (MAX_COUNT_RANK + 1) * GAP_BUCKETS + gap
+      keys[k] = key
+      if (key >= 0) histogram[key + 1] = (histogram[key + 1] as number) + 1
     }
-    // Most names in common first, then the nearest date of birth (a common name needs its date to rank).
-    strong.sort((a, b) => b.count - a.count || a.gap - b.gap)
-    weak.sort((a, b) => a.gap - b.gap)
-    for (const { position } of strong) {
-      if (result.size >= this.options.maxCandidates) break
-      result.add(position)
+    // Take at most maxCandidates strong ones, then weak ones up to maxWeakCandidates more.
+    for (let b = 1; b < histogram.length; b++) histogram[b] = (histogram[b] as number) + (histogram[b - 1] as number)
+    const ordered = this.growOrdered(touchedCount)
+    for (let k = 0; k < touchedCount; k++) {
+      const key = keys[k] as number
+      if (key >= 0) {
+        const slot = histogram[key] as number
+        histogram[key] = slot + 1
+        ordered[slot] = touched[k] as number
+      }
     }
-    const weakLimit = result.size + this.options.maxWeakCandidates
-    for (const { position } of weak) {
-      if (result.size >= this.options.maxCandidates || result.size >= weakLimit) break
-      result.add(position)
-    }
-    for (const position of touched) counts[position] = 0
-    result.delete(q)
-    return [...result]
+    const strongTaken = Math.min(strongCount, this.options.maxCandidates)
+    const weakLimit = Math.min(this.options.maxCandidates, strongTaken + this.options.maxWeakCandidates)
+    for (let k = 0; k < strongCount && result.length < this.options.maxCandidates; k++) pick(ordered[k] as number)
+    const sorted = histogram[histogram.length - 1] as number
+    for (let k = strongCount; k < sorted && result.length < weakLimit; k++) pick(ordered[k] as number)
+    for (const position of result) picked[position] = 0
+    return Int32Array.from(result)
+  }
+
+  private growOrdered(size: number): Int32Array {
+    if (this.ordered.length < size) this.ordered = new Int32Array(Math.max(size, this.ordered.length * 2))
+    return this.ordered
   }
 
   /** Approximate memory of the index's own structures, in bytes (typed arrays and lists). */

@@ -1,0 +1,48 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { SearchIndex, TopK } from './search-index.ts'
+import { weightOfProbability } from './model.ts'
+import { loadPersonModel } from './models/person-model.ts'
+import { generateEncounters, generateRecords } from './synthetic/generator.ts'
+
+const persons = 3000
+const { records: corpus } = generateRecords({ persons, seed: 11, furtherRecordChance: 0 })
+const queries = generateEncounters({ persons, seed: 11, furtherRecordChance: 0, corpus, queries: 120 })
+const index = new SearchIndex(loadPersonModel(), corpus)
+
+test('the bounded top k keeps the k best, best first, equal weights in the order offered', () => {
+  const offered = [3, -1, 7, 7, 2, 9, 7, -4, 5, 9, 0, 7].map((weight, position) => ({ position, weight }))
+  const top = new TopK(4)
+  for (const { position, weight } of offered) top.offer(position, weight)
+  // A full stable sort by weight, best first, is the reference.
+  const expected = [...offered].sort((a, b) => b.weight - a.weight).slice(0, 4)
+  assert.deepEqual(top.sorted(), expected)
+  assert.equal(top.worst, 7)
+  const none = new TopK(0)
+  none.offer(1, 5)
+  assert.deepEqual(none.sorted(), [])
+})
+
+test('a search for the top 10 ranks exactly as scoring and sorting every candidate does', () => {
+  for (const query of queries) {
+    // With room for every candidate, nothing is pruned: each is scored in full and all are sorted.
+    const all = index.search(query, { top: 1_000_000 })
+    const ten = index.search(query, { top: 10 })
+    assert.deepEqual(ten, all.slice(0, 10), `query ${query.recordId}`)
+    const floor = index.search(query, { top: 10, minimumProbability: 0.01 })
+    assert.deepEqual(
+      floor,
+      all.filter((hit) => hit.matchWeight >= weightOfProbability(0.01)).slice(0, 10),
+      `query ${query.recordId} with a minimum`,
+    )
+  }
+})
+
+test('explained hits add up: the prior and the fields give the match weight', () => {
+  const hits = index.searchExplained(queries[0] as (typeof queries)[number], { top: 5 })
+  assert.ok(hits.length > 0)
+  for (const hit of hits) {
+    const sum = hit.explanation.prior.weight + hit.explanation.comparisons.reduce((total, c) => total + c.weight + c.tfAdjustment, 0)
+    assert.ok(Math.abs(sum - hit.matchWeight) < 1e-9)
+  }
+})

@@ -4,6 +4,7 @@ import { SearchIndex, TopK } from './search-index.ts'
 import { weightOfProbability } from './model.ts'
 import { loadPersonModel } from './models/person-model.ts'
 import { generateEncounters, generateRecords } from './synthetic/generator.ts'
+import type { PersonRecord } from './person-record.ts'
 
 const persons = 3000
 const { records: corpus } = generateRecords({ persons, seed: 11, furtherRecordChance: 0 })
@@ -45,4 +46,36 @@ test('explained hits add up: the prior and the fields give the match weight', ()
     const sum = hit.explanation.prior.weight + hit.explanation.comparisons.reduce((total, c) => total + c.weight + c.tfAdjustment, 0)
     assert.ok(Math.abs(sum - hit.matchWeight) < 1e-9)
   }
+})
+
+test('records of a conflicting nationality or sex do not take the places of a one-name match with a near date of birth', () => {
+  const record = (recordId: string, given: string, family: string, extra: Partial<PersonRecord>): PersonRecord => ({
+    recordId,
+    source: 'test',
+    givenNames: given,
+    familyName: family,
+    otherNames: [],
+    dateOfBirth: null,
+    dobEarliest: null,
+    dobLatest: null,
+    sex: 'F',
+    nationality: 'SDN',
+    identifiers: [],
+    extra: {},
+    ...extra,
+  })
+  const born = (date: string) => ({ dateOfBirth: date, dobEarliest: date, dobLatest: date })
+  // Found first (indexed first), born on the same day, but Syrian, or male: a weight of about -18 each.
+  const others = [
+    ...Array.from({ length: 8 }, (_, k) => record(`syr${k}`, 'Fatima', `Haddad${'abcdefgh'[k]}`, { ...born('2012-05-15'), nationality: 'SYR' })),
+    ...Array.from({ length: 8 }, (_, k) => record(`m${k}`, 'Fatima', `Osman${'abcdefgh'[k]}`, { ...born('2012-05-15'), sex: 'M' })),
+  ]
+  const truth = record('truth', 'Fatima', 'Ahmed', born('2012-05-15'))
+  const small = new SearchIndex(loadPersonModel(), [...others, truth], { maxWeakCandidates: 5 })
+  // The father's name dropped and another written: only the given name and the date agree.
+  const query = record('q', 'Fatima', 'Muhammad', { dobEarliest: '2011-01-01', dobLatest: '2012-12-31' })
+  assert.equal(small.search(query, { top: 10 })[0]?.recordId, 'truth')
+  // Only the given name and the year of birth.
+  const givenOnly = record('q2', 'Fatima', '', { dobEarliest: '2012-01-01', dobLatest: '2012-12-31' })
+  assert.equal(small.search(givenOnly, { top: 1 })[0]?.recordId, 'truth')
 })

@@ -4,7 +4,7 @@
 // is appended to the feature table, its keys find candidates, the model scores them, and the best come
 // back each with its explanation. Records are added, replaced and removed as the register changes; the
 // arrays are compacted when a fifth of them are stale.
-import { NONE, appendRecord, createFeatureTable, removeLastRecord, rowOf, type FeatureTable } from './features.ts'
+import { NONE, SEX_UNKNOWN, appendRecord, createFeatureTable, removeLastRecord, rowOf, type FeatureTable } from './features.ts'
 import { Scorer, probabilityOfWeight, weightOfProbability, type LinkageModel, type PairExplanation } from './model.ts'
 import type { PersonRecord } from './person-record.ts'
 
@@ -157,7 +157,7 @@ export class SearchIndex {
   private keys = new Int32Array(1024)
   private ordered = new Int32Array(1024)
   private picked = new Uint8Array(1024)
-  private histogram = new Int32Array((MAX_COUNT_RANK + 2) * GAP_BUCKETS + 1)
+  private histogram = new Int32Array((MAX_COUNT_RANK + 4) * GAP_BUCKETS + 1)
 
   constructor(model: LinkageModel, records: Iterable<PersonRecord> = [], options: SearchIndexOptions = {}) {
     this.baseModel = model
@@ -441,31 +441,42 @@ export class SearchIndex {
       }
     }
     // Order by a small integer key, with a counting sort (stable: ties keep the order records were found in):
-    // most names in common first, then the nearest date of birth (a common name needs its date to rank).
+    // records matching two or more names, most names in common first, then the nearest date of birth (a
+    // common name needs its date to rank); then those matching one name; then those of a conflicting sex or
+    // nationality (a weight of about -18 each: they rank only when nothing else is found).
     const touched = this.touched
     const keys = this.keys
     const needed = queryTokens.length >= 2 ? 2 : 1
-    const { dobWideLow, dobWideHigh, dobFlags } = table
+    const { dobWideLow, dobWideHigh, dobFlags, sex, nationality } = table
     const queryKnown = dobFlags[q] !== 0
     const lowQ = dobWideLow[q] as number
     const highQ = dobWideHigh[q] as number
+    const sexQ = sex[q] as number
+    const nationalityQ = nationality[q] as number
     const histogram = this.histogram
     histogram.fill(0)
-    let strongCount = 0
+    const sizes = new Int32Array(4)
     for (let k = 0; k < touchedCount; k++) {
       const position = touched[k] as number
       const gap = !queryKnown || dobFlags[position] === 0 ? 0 : Math.max(0, lowQ - (dobWideHigh[position] as number), (dobWideLow[position] as number) - highQ)
       const count = counts[position] as number
       counts[position] = 0
+      const sexP = sex[position] as number
+      const nationalityP = nationality[position] as number
+      const conflict = (sexQ !== SEX_UNKNOWN && sexP !== SEX_UNKNOWN && sexQ !== sexP) || (nationalityQ !== NONE && nationalityP !== NONE && nationalityQ !== nationalityP)
       let key = -1
       if (count >= needed) {
-        key = (MAX_COUNT_RANK - Math.min(count, MAX_COUNT_RANK)) * GAP_BUCKETS + Math.min(gap, GAP_BUCKETS - 1)
-        strongCount++
-      } else if (gap <= WEAK_GAP_DAYS) key = (MAX_COUNT_RANK + 1) * GAP_BUCKETS + gap
+        key = conflict
+          ? (MAX_COUNT_RANK + 2) * GAP_BUCKETS + Math.min(gap, GAP_BUCKETS - 1)
+          : (MAX_COUNT_RANK - Math.min(count, MAX_COUNT_RANK)) * GAP_BUCKETS + Math.min(gap, GAP_BUCKETS - 1)
+        sizes[conflict ? 2 : 0] = (sizes[conflict ? 2 : 0] as number) + 1
+      } else if (gap <= WEAK_GAP_DAYS) {
+        key = (conflict ? MAX_COUNT_RANK + 3 : MAX_COUNT_RANK + 1) * GAP_BUCKETS + gap
+        sizes[conflict ? 3 : 1] = (sizes[conflict ? 3 : 1] as number) + 1
+      }
       keys[k] = key
       if (key >= 0) histogram[key + 1] = (histogram[key + 1] as number) + 1
     }
-    // Take at most maxCandidates strong ones, then weak ones up to maxWeakCandidates more.
     for (let b = 1; b < histogram.length; b++) histogram[b] = (histogram[b] as number) + (histogram[b - 1] as number)
     const ordered = this.growOrdered(touchedCount)
     for (let k = 0; k < touchedCount; k++) {
@@ -476,11 +487,13 @@ export class SearchIndex {
         ordered[slot] = touched[k] as number
       }
     }
-    const strongTaken = Math.min(strongCount, this.options.maxCandidates)
-    const weakLimit = Math.min(this.options.maxCandidates, strongTaken + this.options.maxWeakCandidates)
-    for (let k = 0; k < strongCount && result.length < this.options.maxCandidates; k++) pick(ordered[k] as number)
-    const sorted = histogram[histogram.length - 1] as number
-    for (let k = strongCount; k < sorted && result.length < weakLimit; k++) pick(ordered[k] as number)
+    // At most maxCandidates in all; records matching one name (or conflicting) up to maxWeakCandidates more
+    // than those matching two.
+    const maxCandidates = this.options.maxCandidates
+    for (let k = 0; k < (sizes[0] as number) && result.length < maxCandidates; k++) pick(ordered[k] as number)
+    const weakLimit = Math.min(maxCandidates, result.length + this.options.maxWeakCandidates)
+    const sorted = (sizes[0] as number) + (sizes[1] as number) + (sizes[2] as number) + (sizes[3] as number)
+    for (let k = sizes[0] as number; k < sorted && result.length < weakLimit; k++) pick(ordered[k] as number)
     for (const position of result) picked[position] = 0
     return Int32Array.from(result)
   }

@@ -55,7 +55,7 @@ export class Scorer {
   private readonly tfWeight: Float64Array
   private readonly tfMinimumLog: Float64Array
   private readonly tfExactULog: Float64Array
-  /** Comparisons in the order a bounded score evaluates them: cheap ones first, costly (names) last. */
+  /** Comparisons in the order a bounded score evaluates them: the cheapest first (names last). */
   private readonly boundOrder: Int32Array
   /** The most each comparison can add (its best level with the largest term-frequency adjustment). */
   private readonly maxWeight: Float64Array
@@ -111,23 +111,25 @@ export class Scorer {
       this.maxWeight[c] = best
     })
     const order = model.comparisons.map((_, c) => c)
-    order.sort((x, y) => Number(model.comparisons[x]?.definition.costly === true) - Number(model.comparisons[y]?.definition.costly === true))
+    order.sort((x, y) => (model.comparisons[x]?.definition.cost ?? 0) - (model.comparisons[y]?.definition.cost ?? 0))
     this.boundOrder = Int32Array.from(order)
     this.remainingMax = new Float64Array(order.length + 1)
     for (let k = order.length - 1; k >= 0; k--) this.remainingMax[k] = (this.remainingMax[k + 1] as number) + (this.maxWeight[order[k] as number] as number)
   }
 
   /**
-   * The match weight of a pair if it can reach `floor`, else -Infinity: the cheap comparisons are evaluated
-   * first, and the costly ones only when the weight so far plus the most they could add reaches the floor.
-   * When it returns a number, it is exactly score(a, b).
+   * The match weight of a pair if it can reach `floor`, else -Infinity: the comparisons are evaluated cheapest
+   * first, and evaluation stops once the weight so far plus the most the rest could add falls short of the
+   * floor. The weight is score(a, b) summed in that order (the same up to rounding); with a floor of
+   * -Infinity it never stops early.
    */
   scoreAtLeast(a: number, b: number, floor: number): number {
-    if (floor === -Infinity) return this.score(a, b)
     const order = this.boundOrder
     const bound = this.bound
     const offsets = this.offsets
     const remaining = this.remainingMax
+    const weights = this.weights
+    const tfWeight = this.tfWeight
     let weight = this.priorWeight
     // A little slack for sums taken in another order.
     const target = floor - 1e-9
@@ -135,10 +137,9 @@ export class Scorer {
     for (let k = 0; k < order.length; k++) {
       const c = order[k] as number
       const comparison = bound[c] as BoundComparison
-      if (this.model.comparisons[c]?.definition.costly === true) break
       const index = (offsets[c] as number) + comparison.level(a, b)
-      weight += this.weights[index] as number
-      const adjust = this.tfWeight[index] as number
+      weight += weights[index] as number
+      const adjust = tfWeight[index] as number
       if (adjust !== 0 && comparison.tfLog > -1e9) {
         const tfLog = comparison.tfLog
         const minimum = this.tfMinimumLog[index] as number
@@ -146,7 +147,7 @@ export class Scorer {
       }
       if (weight + (remaining[k + 1] as number) < target) return -Infinity
     }
-    return this.score(a, b)
+    return weight
   }
 
   /** The match weight of a pair. The hot loop: level lookups and additions. */

@@ -48,9 +48,15 @@ class Postings {
 }
 
 const DELETION_MIN_LENGTH = 4
-/** Candidate order keys: names in common (capped here), then the gap between dates of birth in days (capped). */
-const MAX_COUNT_RANK = 15
-const GAP_BUCKETS = 1100
+/**
+ * Candidate order keys, in four tiers (two names or more; one name; each again for a conflicting sex or
+ * nationality): names in common, then of those how many by their own spelling or a variant rather than a
+ * sound or a slip (both capped here), then the gap between dates of birth in months (capped), then whether
+ * the nationality is the same.
+ */
+const MAX_NAMES_RANK = 7
+const GAP_MONTHS = 37
+const TIER_KEYS = (MAX_NAMES_RANK + 1) * (MAX_NAMES_RANK + 1) * GAP_MONTHS * 2
 /** A record matching one query name only is a candidate when its date of birth is within three years. */
 const WEAK_GAP_DAYS = 1096
 
@@ -157,7 +163,8 @@ export class SearchIndex {
   private keys = new Int32Array(1024)
   private ordered = new Int32Array(1024)
   private picked = new Uint8Array(1024)
-  private histogram = new Int32Array((MAX_COUNT_RANK + 4) * GAP_BUCKETS + 1)
+  private histogram = new Int32Array(4 * TIER_KEYS + 1)
+  private exacts = new Uint8Array(1024)
 
   constructor(model: LinkageModel, records: Iterable<PersonRecord> = [], options: SearchIndexOptions = {}) {
     this.baseModel = model
@@ -387,7 +394,8 @@ export class SearchIndex {
     }
     // One entry per query name token: the union of its keys' postings, rarest tokens first.
     const sound = table.vocabulary.sound
-    const tokenLists: { lists: Postings[]; size: number }[] = []
+    // The first `exact` lists of an entry are the name's own spelling or variant group.
+    const tokenLists: { lists: Postings[]; size: number; exact: number }[] = []
     const queryTokens = [...rowOf(table.given, q), ...rowOf(table.family, q), ...rowOf(table.other, q)]
     for (const token of queryTokens) {
       const lists: Postings[] = []
@@ -407,17 +415,19 @@ export class SearchIndex {
           if (list && !lists.includes(list)) lists.push(list)
         }
       }
-      if (lists.length > 0) tokenLists.push({ lists, size: lists.reduce((sum, list) => sum + list.length, 0) })
+      if (lists.length > 0) tokenLists.push({ lists, size: lists.reduce((sum, list) => sum + list.length, 0), exact: exact ? 1 : 0 })
     }
     for (const joined of rowOf(table.joined, q)) {
       const list = this.tokenPostings.get(joined)
-      if (list) tokenLists.push({ lists: [list], size: list.length })
+      if (list) tokenLists.push({ lists: [list], size: list.length, exact: 1 })
     }
     tokenLists.sort((a, b) => a.size - b.size)
     const common = this.options.commonKeyPostings
     let anyRare = false
     let touchedCount = 0
-    for (const { lists, size } of tokenLists) {
+    if (this.exacts.length < counts.length) this.exacts = new Uint8Array(counts.length)
+    const exacts = this.exacts
+    for (const { lists, size, exact } of tokenLists) {
       const rare = size <= common
       // A very common key (Mohammed, Nguyen) only counts for records a rarer key found, unless it is all there is.
       const addNew = rare || !anyRare
@@ -427,7 +437,9 @@ export class SearchIndex {
       const stamp = ++this.stampCounter
       const stamps = this.stamps
       const touched = this.touched
-      for (const list of lists) {
+      for (let l = 0; l < lists.length; l++) {
+        const list = lists[l] as Postings
+        const isExact = l < exact
         const items = list.items
         for (let k = 0; k < list.length; k++) {
           const position = items[k] as number
@@ -437,6 +449,7 @@ export class SearchIndex {
           stamps[position] = stamp
           if (count === 0) touched[touchedCount++] = position
           if (count < 255) counts[position] = count + 1
+          if (isExact && (exacts[position] as number) < 255) exacts[position] = (exacts[position] as number) + 1
         }
       }
     }
@@ -460,22 +473,28 @@ export class SearchIndex {
       const position = touched[k] as number
       const gap = !queryKnown || dobFlags[position] === 0 ? 0 : Math.max(0, lowQ - (dobWideHigh[position] as number), (dobWideLow[position] as number) - highQ)
       const count = counts[position] as number
+      const exactCount = exacts[position] as number
       counts[position] = 0
+      exacts[position] = 0
+      const strong = count >= needed
+      if (!strong && gap > WEAK_GAP_DAYS) {
+        keys[k] = -1
+        continue
+      }
       const sexP = sex[position] as number
       const nationalityP = nationality[position] as number
       const conflict = (sexQ !== SEX_UNKNOWN && sexP !== SEX_UNKNOWN && sexQ !== sexP) || (nationalityQ !== NONE && nationalityP !== NONE && nationalityQ !== nationalityP)
-      let key = -1
-      if (count >= needed) {
-        key = conflict
-          ? (MAX_COUNT_RANK + 2) * GAP_BUCKETS + Math.min(gap, GAP_BUCKETS - 1)
-          : (MAX_COUNT_RANK - Math.min(count, MAX_COUNT_RANK)) * GAP_BUCKETS + Math.min(gap, GAP_BUCKETS - 1)
-        sizes[conflict ? 2 : 0] = (sizes[conflict ? 2 : 0] as number) + 1
-      } else if (gap <= WEAK_GAP_DAYS) {
-        key = (conflict ? MAX_COUNT_RANK + 3 : MAX_COUNT_RANK + 1) * GAP_BUCKETS + gap
-        sizes[conflict ? 3 : 1] = (sizes[conflict ? 3 : 1] as number) + 1
-      }
+      const tier = (strong ? 0 : 1) + (conflict ? 2 : 0)
+      const sameNationality = nationalityQ !== NONE && nationalityQ === nationalityP ? 0 : 1
+      const key =
+        tier * TIER_KEYS +
+        (((MAX_NAMES_RANK - Math.min(count, MAX_NAMES_RANK)) * (MAX_NAMES_RANK + 1) + (MAX_NAMES_RANK - Math.min(exactCount, MAX_NAMES_RANK))) * GAP_MONTHS +
+          Math.min(Math.floor(gap / 31), GAP_MONTHS - 1)) *
+          2 +
+        sameNationality
+      sizes[tier] = (sizes[tier] as number) + 1
       keys[k] = key
-      if (key >= 0) histogram[key + 1] = (histogram[key + 1] as number) + 1
+      histogram[key + 1] = (histogram[key + 1] as number) + 1
     }
     for (let b = 1; b < histogram.length; b++) histogram[b] = (histogram[b] as number) + (histogram[b - 1] as number)
     const ordered = this.growOrdered(touchedCount)

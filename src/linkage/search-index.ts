@@ -35,8 +35,16 @@ export interface SearchIndexOptions {
 
 /** A growable int32 list, for posting lists. */
 class Postings {
-  items = new Int32Array(4)
+  items: Int32Array
   length = 0
+  constructor(capacity = 4) {
+    this.items = new Int32Array(capacity)
+  }
+  static of(position: number): Postings {
+    const list = new Postings(1)
+    list.push(position)
+    return list
+  }
   push(value: number): void {
     if (this.length === this.items.length) {
       const grown = new Int32Array(this.items.length * 2)
@@ -48,6 +56,8 @@ class Postings {
 }
 
 const DELETION_MIN_LENGTH = 4
+/** A key's postings: the one record that has it (most identifiers, misspellings), or a list. */
+type Posting = number | Postings
 /**
  * Candidate order keys, in four tiers (two names or more; one name; each again for a conflicting sex or
  * nationality): names in common, then of those how many by their own spelling or a variant rather than a
@@ -146,12 +156,13 @@ export class SearchIndex {
   private readonly baseModel: LinkageModel
   private readonly options: Required<Omit<SearchIndexOptions, 'prior'>> & { prior: number | undefined }
   /** Postings by canonical token (the variant group's head, else the token), by sound key, by identifier. */
-  private tokenPostings = new Map<number, Postings>()
-  private soundPostings = new Map<number, Postings>()
-  private identifierPostings = new Map<number, Postings>()
+  private tokenPostings = new Map<number, Posting>()
+  private soundPostings = new Map<number, Posting>()
+  private identifierPostings = new Map<number, Posting>()
   /** Tokens by one deleted letter, for finding a name typed with a slip. */
   private deletions = new Map<string, number[]>()
   private indexedTokens = new Set<number>()
+  private readonly seen: number[] = []
   private positionOf = new Map<string, number>()
   private stale = new Uint8Array(1024)
   private staleCount = 0
@@ -195,13 +206,20 @@ export class SearchIndex {
     return variant === NONE ? token : variant
   }
 
-  private post(map: Map<number, Postings>, key: number, position: number): void {
-    let list = map.get(key)
-    if (!list) {
-      list = new Postings()
+  private post(map: Map<number, Posting>, key: number, position: number): void {
+    const entry = map.get(key)
+    if (entry === undefined) map.set(key, position)
+    else if (typeof entry === 'number') {
+      const list = new Postings()
+      list.push(entry)
+      list.push(position)
       map.set(key, list)
-    }
-    list.push(position)
+    } else entry.push(position)
+  }
+
+  private postings(map: Map<number, Posting>, key: number): Postings | undefined {
+    const entry = map.get(key)
+    return typeof entry === 'number' ? Postings.of(entry) : entry
   }
 
   private indexDeletions(token: number): void {
@@ -233,20 +251,24 @@ export class SearchIndex {
     this.stale[position] = 0
     this.positionOf.set(record.recordId, position)
     const sound = this.table.vocabulary.sound
-    const seen = new Set<number>()
+    // Each key once a record (a record's names are few: a short list beats a set).
+    const seen = this.seen
+    seen.length = 0
     for (const rows of [this.table.given, this.table.family, this.table.other]) {
-      for (const token of rowOf(rows, position)) {
+      const tokens = rows.tokens
+      for (let k = rows.start[position] as number; k < (rows.start[position + 1] as number); k++) {
+        const token = tokens[k] as number
         const key = this.canonical(token)
-        if (seen.has(key)) continue
-        seen.add(key)
+        if (seen.includes(key)) continue
+        seen.push(key)
         this.post(this.tokenPostings, key, position)
         this.post(this.soundPostings, sound[token] as number, position)
         this.indexDeletions(token)
       }
     }
     for (const joined of rowOf(this.table.joined, position)) {
-      if (!seen.has(joined)) {
-        seen.add(joined)
+      if (!seen.includes(joined)) {
+        seen.push(joined)
         this.post(this.tokenPostings, joined, position)
       }
     }
@@ -389,7 +411,7 @@ export class SearchIndex {
       }
     }
     for (const identifier of rowOf(table.identifiers, q)) {
-      const list = this.identifierPostings.get(identifier)
+      const list = this.postings(this.identifierPostings, identifier)
       if (list) for (let k = 0; k < list.length; k++) if (stale[list.items[k] as number] === 0) pick(list.items[k] as number)
     }
     // One entry per query name token: the union of its keys' postings, rarest tokens first.
@@ -399,9 +421,9 @@ export class SearchIndex {
     const queryTokens = [...rowOf(table.given, q), ...rowOf(table.family, q), ...rowOf(table.other, q)]
     for (const token of queryTokens) {
       const lists: Postings[] = []
-      const exact = this.tokenPostings.get(this.canonical(token))
+      const exact = this.postings(this.tokenPostings, this.canonical(token))
       if (exact) lists.push(exact)
-      const bySound = this.soundPostings.get(sound[token] as number)
+      const bySound = this.postings(this.soundPostings, sound[token] as number)
       if (bySound && bySound !== exact) lists.push(bySound)
       const text = table.vocabulary.strings[token] ?? ''
       if (text.length >= DELETION_MIN_LENGTH - 1) {
@@ -411,14 +433,14 @@ export class SearchIndex {
         const direct = table.vocabulary.lookup(text)
         for (const token2 of near) {
           if (token2 === direct) continue
-          const list = this.tokenPostings.get(this.canonical(token2))
+          const list = this.postings(this.tokenPostings, this.canonical(token2))
           if (list && !lists.includes(list)) lists.push(list)
         }
       }
       if (lists.length > 0) tokenLists.push({ lists, size: lists.reduce((sum, list) => sum + list.length, 0), exact: exact ? 1 : 0 })
     }
     for (const joined of rowOf(table.joined, q)) {
-      const list = this.tokenPostings.get(joined)
+      const list = this.postings(this.tokenPostings, joined)
       if (list) tokenLists.push({ lists: [list], size: list.length, exact: 1 })
     }
     tokenLists.sort((a, b) => a.size - b.size)
@@ -528,7 +550,7 @@ export class SearchIndex {
     let bytes = 0
     for (const value of Object.values(t)) if (ArrayBuffer.isView(value)) bytes += value.byteLength
     for (const rows of [t.given, t.family, t.other, t.joined, t.identifiers]) bytes += rows.start.byteLength + rows.tokens.byteLength
-    for (const map of [this.tokenPostings, this.soundPostings, this.identifierPostings]) for (const list of map.values()) bytes += list.items.byteLength + 48
+    for (const map of [this.tokenPostings, this.soundPostings, this.identifierPostings]) for (const list of map.values()) bytes += typeof list === 'number' ? 16 : list.items.byteLength + 48
     return bytes
   }
 }

@@ -4,7 +4,7 @@
 // is appended to the feature table, its keys find candidates, the model scores them, and the best come
 // back each with its explanation. Records are added, replaced and removed as the register changes; the
 // arrays are compacted when a fifth of them are stale.
-import { NONE, SEX_UNKNOWN, appendRecord, createFeatureTable, removeLastRecord, rowOf, type FeatureTable } from './features.ts'
+import { DOB_EXACT, NONE, SEX_UNKNOWN, appendRecord, createFeatureTable, removeLastRecord, rowOf, type FeatureTable } from './features.ts'
 import { Scorer, probabilityOfWeight, weightOfProbability, type LinkageModel, type PairExplanation } from './model.ts'
 import type { PersonRecord } from './person-record.ts'
 
@@ -60,13 +60,15 @@ const DELETION_MIN_LENGTH = 4
 type Posting = number | Postings
 /**
  * Candidate order keys, in four tiers (two names or more; one name; each again for a conflicting sex or
- * nationality): names in common, then of those how many by their own spelling or a variant rather than a
- * sound or a slip (both capped here), then the gap between dates of birth in months (capped), then whether
- * the nationality is the same.
+ * nationality), and in each as the model weighs the fields: names in common; then the dates of birth (the
+ * same exact date, consistent, within a year, within three years, further); then how many names matched by
+ * their own spelling or a variant rather than a sound or a slip; then the gap in months; then whether the
+ * nationality is the same.
  */
 const MAX_NAMES_RANK = 7
+const DOB_RANKS = 5
 const GAP_MONTHS = 37
-const TIER_KEYS = (MAX_NAMES_RANK + 1) * (MAX_NAMES_RANK + 1) * GAP_MONTHS * 2
+const TIER_KEYS = (MAX_NAMES_RANK + 1) * DOB_RANKS * (MAX_NAMES_RANK + 1) * GAP_MONTHS * 2
 /** A record matching one query name only is a candidate when its date of birth is within three years. */
 const WEAK_GAP_DAYS = 1096
 
@@ -482,7 +484,9 @@ export class SearchIndex {
     const touched = this.touched
     const keys = this.keys
     const needed = queryTokens.length >= 2 ? 2 : 1
-    const { dobWideLow, dobWideHigh, dobFlags, sex, nationality } = table
+    const { dobWideLow, dobWideHigh, dobFlags, dobDigits, sex, nationality } = table
+    const exactQ = ((dobFlags[q] as number) & DOB_EXACT) !== 0
+    const digitsQ = dobDigits[q] as number
     const queryKnown = dobFlags[q] !== 0
     const lowQ = dobWideLow[q] as number
     const highQ = dobWideHigh[q] as number
@@ -508,9 +512,11 @@ export class SearchIndex {
       const conflict = (sexQ !== SEX_UNKNOWN && sexP !== SEX_UNKNOWN && sexQ !== sexP) || (nationalityQ !== NONE && nationalityP !== NONE && nationalityQ !== nationalityP)
       const tier = (strong ? 0 : 1) + (conflict ? 2 : 0)
       const sameNationality = nationalityQ !== NONE && nationalityQ === nationalityP ? 0 : 1
+      const dobRank =
+        exactQ && ((dobFlags[position] as number) & DOB_EXACT) !== 0 && dobDigits[position] === digitsQ ? 0 : gap === 0 ? 1 : gap <= 366 ? 2 : gap <= WEAK_GAP_DAYS ? 3 : 4
       const key =
         tier * TIER_KEYS +
-        (((MAX_NAMES_RANK - Math.min(count, MAX_NAMES_RANK)) * (MAX_NAMES_RANK + 1) + (MAX_NAMES_RANK - Math.min(exactCount, MAX_NAMES_RANK))) * GAP_MONTHS +
+        ((((MAX_NAMES_RANK - Math.min(count, MAX_NAMES_RANK)) * DOB_RANKS + dobRank) * (MAX_NAMES_RANK + 1) + (MAX_NAMES_RANK - Math.min(exactCount, MAX_NAMES_RANK))) * GAP_MONTHS +
           Math.min(Math.floor(gap / 31), GAP_MONTHS - 1)) *
           2 +
         sameNationality

@@ -78,4 +78,11 @@ test('records of a conflicting nationality or sex do not take the places of a on
   // Only the given name and the year of birth.
   const givenOnly = record('q2', 'Fatima', '', { dobEarliest: '2012-01-01', dobLatest: '2012-12-31' })
   assert.equal(small.search(givenOnly, { top: 1 })[0]?.recordId, 'truth')
+
+  // Namesakes of both names, more than the cap, do not crowd out a record of the query's very date found by
+  // the given name alone.
+  const namesakes = Array.from({ length: 12 }, (_, k) => record(`n${k}`, 'Fatima', 'Muhammad', born(`20${10 + (k % 3)}-0${1 + (k % 9)}-1${k % 10}`)))
+  const crowded = new SearchIndex(loadPersonModel(), [...namesakes, truth], { maxCandidates: 5, maxWeakCandidates: 3 })
+  const hits = crowded.search(record('q3', 'Fatima', 'Muhammad', born('2012-05-15')), { top: 10 })
+  assert.ok(hits.some((hit) => hit.recordId === 'truth'), hits.map((hit) => hit.recordId).join(' '))
 })

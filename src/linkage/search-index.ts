@@ -27,9 +27,9 @@ export interface SearchIndexOptions {
   prior?: number
   /** Above this many postings a query key only ranks candidates found by rarer keys. Default 20,000. */
   commonKeyPostings?: number
-  /** Most candidates scored per query. Default 2,000. */
+  /** Most candidates sharing an identifier or two or more of the query's names scored per query. Default 2,000. */
   maxCandidates?: number
-  /** Most candidates matching only one of several query names (nearest date of birth first). Default 400. */
+  /** Most further candidates matching only one of several query names (the same date of birth first, then the nearest). Default 400. */
   maxWeakCandidates?: number
 }
 
@@ -534,11 +534,12 @@ export class SearchIndex {
         ordered[slot] = touched[k] as number
       }
     }
-    // At most maxCandidates in all; records matching one name (or conflicting) up to maxWeakCandidates more
-    // than those matching two.
+    // At most maxCandidates matching two names or more (and sharing an identifier); then, beyond those, up to
+    // maxWeakCandidates matching one name (their own share: a record of the query's very date of birth found by
+    // the given name alone must not be crowded out by namesakes of a common pair of names), then the conflicting.
     const maxCandidates = this.options.maxCandidates
     for (let k = 0; k < (sizes[0] as number) && result.length < maxCandidates; k++) pick(ordered[k] as number)
-    const weakLimit = Math.min(maxCandidates, result.length + this.options.maxWeakCandidates)
+    const weakLimit = result.length + this.options.maxWeakCandidates
     const sorted = (sizes[0] as number) + (sizes[1] as number) + (sizes[2] as number) + (sizes[3] as number)
     for (let k = sizes[0] as number; k < sorted && result.length < weakLimit; k++) pick(ordered[k] as number)
     for (const position of result) picked[position] = 0

@@ -62,13 +62,12 @@ type Posting = number | Postings
  * Candidate order keys, in four tiers (two names or more; one name; each again for a conflicting sex or
  * nationality), and in each as the model weighs the fields: names in common; then the dates of birth (the
  * same exact date, consistent, within a year, within three years, further); then how many names matched by
- * their own spelling or a variant rather than a sound or a slip; then the gap in months; then whether the
- * nationality is the same.
+ * their own spelling or a variant rather than a sound or a slip; then whether the nationality is the same.
+ * (Within one date level the model gives the same weight whatever the gap, so the gap does not order them.)
  */
 const MAX_NAMES_RANK = 7
 const DOB_RANKS = 5
-const GAP_MONTHS = 37
-const TIER_KEYS = (MAX_NAMES_RANK + 1) * DOB_RANKS * (MAX_NAMES_RANK + 1) * GAP_MONTHS * 2
+const TIER_KEYS = (MAX_NAMES_RANK + 1) * DOB_RANKS * (MAX_NAMES_RANK + 1) * 2
 /** A record matching one query name only is a candidate when its date of birth is within three years. */
 const WEAK_GAP_DAYS = 1096
 
@@ -516,9 +515,7 @@ export class SearchIndex {
         exactQ && ((dobFlags[position] as number) & DOB_EXACT) !== 0 && dobDigits[position] === digitsQ ? 0 : gap === 0 ? 1 : gap <= 366 ? 2 : gap <= WEAK_GAP_DAYS ? 3 : 4
       const key =
         tier * TIER_KEYS +
-        ((((MAX_NAMES_RANK - Math.min(count, MAX_NAMES_RANK)) * DOB_RANKS + dobRank) * (MAX_NAMES_RANK + 1) + (MAX_NAMES_RANK - Math.min(exactCount, MAX_NAMES_RANK))) * GAP_MONTHS +
-          Math.min(Math.floor(gap / 31), GAP_MONTHS - 1)) *
-          2 +
+        (((MAX_NAMES_RANK - Math.min(count, MAX_NAMES_RANK)) * DOB_RANKS + dobRank) * (MAX_NAMES_RANK + 1) + (MAX_NAMES_RANK - Math.min(exactCount, MAX_NAMES_RANK))) * 2 +
         sameNationality
       sizes[tier] = (sizes[tier] as number) + 1
       keys[k] = key

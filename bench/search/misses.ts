@@ -22,6 +22,11 @@ const show = (record: PersonRecord | undefined) =>
 let found = 0
 let notCandidate = 0
 let outranked = 0
+// Outranked queries where at least 10 other records agree with the query at least as well as the true record
+// on every comparison (each comparison's level weight, before term frequencies): any ranking that respects
+// the order of each comparison's levels puts those 10 at or above the true record.
+let dominated = 0
+const dominatedByGroup = new Map<string, number>()
 const groups = new Map<string, { found: number; total: number }>()
 const examples: string[] = []
 for (const query of queries) {
@@ -37,7 +42,16 @@ for (const query of queries) {
     continue
   }
   if (rank < 0) notCandidate++
-  else outranked++
+  else {
+    outranked++
+    const truthLevels = (hits[rank] as (typeof hits)[number]).explanation.comparisons.map((c) => c.weight)
+    let ahead = 0
+    for (const other of hits.slice(0, rank)) if (other.explanation.comparisons.every((c, k) => c.weight >= (truthLevels[k] as number))) ahead++
+    if (ahead >= 10) {
+      dominated++
+      dominatedByGroup.set(query.extra.group ?? '', (dominatedByGroup.get(query.extra.group ?? '') ?? 0) + 1)
+    }
+  }
   if (examples.length >= Number(values.examples ?? 40)) continue
   const hit = hits[rank]
   const why = hit ? `  [${hit.matchWeight.toFixed(1)} against #10 ${(hits[9]?.matchWeight ?? 0).toFixed(1)}: ${hit.explanation.comparisons.map((c) => `${c.comparison}:${c.level}`).join(' ')}]` : ''
@@ -45,4 +59,7 @@ for (const query of queries) {
 }
 console.log(`${size} persons, ${queries.length} queries: true record in the top 10 for ${((100 * found) / queries.length).toFixed(1)}%; missed: ${notCandidate} never a candidate, ${outranked} outranked`)
 console.log([...groups].map(([name, group]) => `${name} ${((100 * group.found) / group.total).toFixed(1)}% of ${group.total}`).join(', '))
+console.log(
+  `of the outranked, ${dominated} have 10 or more records agreeing with the query at least as well as the true record on every field (no ranking by these fields can lift them): the bound is ${((100 * (queries.length - dominated)) / queries.length).toFixed(1)}%; by group: ${[...groups].map(([name, group]) => `${name} ${((100 * (group.total - (dominatedByGroup.get(name) ?? 0))) / group.total).toFixed(1)}%`).join(', ')}`,
+)
 console.log(examples.join('\n'))

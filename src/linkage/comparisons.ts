@@ -54,6 +54,8 @@ export interface ComparisonDefinition {
   levels: LevelDefinition[]
   /** The columns the comparison reads. A training session blocked on one of them cannot estimate its m. */
   columns: string[]
+  /** How dear a pair is to evaluate, relatively (0, the default: a few array reads; names: token matching and Jaro-Winkler): a bounded score evaluates the cheapest first. */
+  cost?: number
   bind(table: FeatureTable): BoundComparison
 }
 
@@ -129,6 +131,7 @@ export const PATRONYMIC_NATIONALITIES = ['ERI', 'ETH', 'SDN', 'SSD', 'SOM', 'AFG
 export function namesComparison(): ComparisonDefinition {
   return {
     name: 'names',
+    cost: 2,
     description: 'lantern:names',
     columns: ['given_names', 'family_name', 'other_names'],
     levels: [
@@ -357,6 +360,7 @@ export function namesComparison(): ComparisonDefinition {
 export function givenNamesComparison(): ComparisonDefinition {
   return {
     name: 'given_names',
+    cost: 2,
     description: 'lantern:given_names',
     columns: ['given_names', 'other_names'],
     levels: [
@@ -455,6 +459,7 @@ export function givenNamesComparison(): ComparisonDefinition {
 export function familyNameComparison(): ComparisonDefinition {
   return {
     name: 'family_name',
+    cost: 2,
     description: 'lantern:family_name',
     columns: ['family_name', 'other_names'],
     levels: [
@@ -716,6 +721,7 @@ export function nationalityComparison(): ComparisonDefinition {
 export function identifiersComparison(): ComparisonDefinition {
   return {
     name: 'identifiers',
+    cost: 1,
     description: 'lantern:identifiers',
     columns: ['identifiers'],
     levels: [

@@ -105,18 +105,20 @@ export function withinOneEdit(a: string, b: string): boolean {
   if (lengthA - lengthB > 1 || lengthB - lengthA > 1) return false
   let i = 0
   while (i < lengthA && i < lengthB && a.charCodeAt(i) === b.charCodeAt(i)) i++
-  const sameFrom = (x: number, y: number): boolean => {
-    while (x < lengthA && y < lengthB) {
-      if (a.charCodeAt(x) !== b.charCodeAt(y)) return false
-      x++
-      y++
-    }
-    return x === lengthA && y === lengthB
-  }
   if (lengthA === lengthB) {
     // a substitution at i, or a swap of i and i + 1
-    if (sameFrom(i + 1, i + 1)) return true
-    return a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameFrom(i + 2, i + 2)
+    if (sameFrom(a, b, i + 1, i + 1)) return true
+    return a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameFrom(a, b, i + 2, i + 2)
   }
-  return lengthA > lengthB ? sameFrom(i + 1, i) : sameFrom(i, i + 1)
+  return lengthA > lengthB ? sameFrom(a, b, i + 1, i) : sameFrom(a, b, i, i + 1)
+}
+
+/** Whether a from x on and b from y on are the same to their ends (no closure: this runs per pair). */
+function sameFrom(a: string, b: string, x: number, y: number): boolean {
+  while (x < a.length && y < b.length) {
+    if (a.charCodeAt(x) !== b.charCodeAt(y)) return false
+    x++
+    y++
+  }
+  return x === a.length && y === b.length
 }

@@ -55,6 +55,12 @@ export class Scorer {
   private readonly tfWeight: Float64Array
   private readonly tfMinimumLog: Float64Array
   private readonly tfExactULog: Float64Array
+  /** Comparisons in the order a bounded score evaluates them: the cheapest first (names last). */
+  private readonly boundOrder: Int32Array
+  /** The most each comparison can add (its best level with the largest term-frequency adjustment). */
+  private readonly maxWeight: Float64Array
+  /** The most the comparisons from boundOrder[k] on can add together. */
+  private readonly remainingMax: Float64Array
 
   constructor(model: LinkageModel, table: FeatureTable) {
     this.model = model
@@ -89,6 +95,59 @@ export class Scorer {
       })
       offset += levels.length
     })
+    this.maxWeight = new Float64Array(model.comparisons.length)
+    model.comparisons.forEach((comparison, c) => {
+      let best = -Infinity
+      for (let k = 0; k < comparison.definition.levels.length; k++) {
+        const index = (this.offsets[c] as number) + k
+        const adjust = this.tfWeight[index] as number
+        // The adjustment is adjust * (exactULog - max(tfLog, minimumLog)) with tfLog <= 0: largest at either end.
+        const exact = this.tfExactULog[index] as number
+        const minimum = this.tfMinimumLog[index] as number
+        const tfMax = adjust === 0 ? 0 : Math.max(adjust * (exact - minimum), adjust * (exact - Math.max(0, minimum)))
+        const level = (this.weights[index] as number) + (Number.isNaN(tfMax) ? Infinity : tfMax)
+        if (level > best) best = level
+      }
+      this.maxWeight[c] = best
+    })
+    const order = model.comparisons.map((_, c) => c)
+    order.sort((x, y) => (model.comparisons[x]?.definition.cost ?? 0) - (model.comparisons[y]?.definition.cost ?? 0))
+    this.boundOrder = Int32Array.from(order)
+    this.remainingMax = new Float64Array(order.length + 1)
+    for (let k = order.length - 1; k >= 0; k--) this.remainingMax[k] = (this.remainingMax[k + 1] as number) + (this.maxWeight[order[k] as number] as number)
+  }
+
+  /**
+   * The match weight of a pair if it can reach `floor`, else -Infinity: the comparisons are evaluated cheapest
+   * first, and evaluation stops once the weight so far plus the most the rest could add falls short of the
+   * floor. The weight is score(a, b) summed in that order (the same up to rounding); with a floor of
+   * -Infinity it never stops early.
+   */
+  scoreAtLeast(a: number, b: number, floor: number): number {
+    const order = this.boundOrder
+    const bound = this.bound
+    const offsets = this.offsets
+    const remaining = this.remainingMax
+    const weights = this.weights
+    const tfWeight = this.tfWeight
+    let weight = this.priorWeight
+    // A little slack for sums taken in another order.
+    const target = floor - 1e-9
+    if (weight + (remaining[0] as number) < target) return -Infinity
+    for (let k = 0; k < order.length; k++) {
+      const c = order[k] as number
+      const comparison = bound[c] as BoundComparison
+      const index = (offsets[c] as number) + comparison.level(a, b)
+      weight += weights[index] as number
+      const adjust = tfWeight[index] as number
+      if (adjust !== 0 && comparison.tfLog > -1e9) {
+        const tfLog = comparison.tfLog
+        const minimum = this.tfMinimumLog[index] as number
+        weight += adjust * ((this.tfExactULog[index] as number) - (tfLog > minimum ? tfLog : minimum))
+      }
+      if (weight + (remaining[k + 1] as number) < target) return -Infinity
+    }
+    return weight
   }
 
   /** The match weight of a pair. The hot loop: level lookups and additions. */

@@ -4,7 +4,7 @@
 // is appended to the feature table, its keys find candidates, the model scores them, and the best come
 // back each with its explanation. Records are added, replaced and removed as the register changes; the
 // arrays are compacted when a fifth of them are stale.
-import { NONE, appendRecord, createFeatureTable, removeLastRecord, rowOf, type FeatureTable } from './features.ts'
+import { DOB_EXACT, NONE, SEX_UNKNOWN, appendRecord, createFeatureTable, removeLastRecord, rowOf, type FeatureTable } from './features.ts'
 import { Scorer, probabilityOfWeight, weightOfProbability, type LinkageModel, type PairExplanation } from './model.ts'
 import type { PersonRecord } from './person-record.ts'
 
@@ -27,16 +27,24 @@ export interface SearchIndexOptions {
   prior?: number
   /** Above this many postings a query key only ranks candidates found by rarer keys. Default 20,000. */
   commonKeyPostings?: number
-  /** Most candidates scored per query. Default 2,000. */
+  /** Most candidates sharing an identifier or two or more of the query's names scored per query. Default 2,000. */
   maxCandidates?: number
-  /** Most candidates matching only one of several query names (nearest date of birth first). Default 400. */
+  /** Most further candidates matching only one of several query names (the same date of birth first, then the nearest). Default 400. */
   maxWeakCandidates?: number
 }
 
 /** A growable int32 list, for posting lists. */
 class Postings {
-  items = new Int32Array(4)
+  items: Int32Array
   length = 0
+  constructor(capacity = 4) {
+    this.items = new Int32Array(capacity)
+  }
+  static of(position: number): Postings {
+    const list = new Postings(1)
+    list.push(position)
+    return list
+  }
   push(value: number): void {
     if (this.length === this.items.length) {
       const grown = new Int32Array(this.items.length * 2)
@@ -48,6 +56,99 @@ class Postings {
 }
 
 const DELETION_MIN_LENGTH = 4
+/** A key's postings: the one record that has it (most identifiers, misspellings), or a list. */
+type Posting = number | Postings
+/**
+ * Candidate order keys, in four tiers (two names or more; one name; each again for a conflicting sex or
+ * nationality), and in each as the model weighs the fields: names in common; then the dates of birth (the
+ * same exact date, consistent, within a year, within three years, further); then how many names matched by
+ * their own spelling or a variant rather than a sound or a slip; then whether the nationality is the same.
+ * (Within one date level the model gives the same weight whatever the gap, so the gap does not order them.)
+ */
+const MAX_NAMES_RANK = 7
+const DOB_RANKS = 5
+const TIER_KEYS = (MAX_NAMES_RANK + 1) * DOB_RANKS * (MAX_NAMES_RANK + 1) * 2
+/** A record matching one query name only is a candidate when its date of birth is within three years. */
+const WEAK_GAP_DAYS = 1096
+
+/** The k best (position, weight) pairs offered, in a min-heap on weight; an equal weight does not displace. */
+export class TopK {
+  private readonly positions: Int32Array
+  private readonly weights: Float64Array
+  private readonly order: Int32Array
+  private length = 0
+  private offered = 0
+  readonly k: number
+  constructor(k: number) {
+    this.k = k
+    this.positions = new Int32Array(k)
+    this.weights = new Float64Array(k)
+    this.order = new Int32Array(k)
+  }
+  get full(): boolean {
+    return this.k > 0 && this.length === this.k
+  }
+  /** The k-th best weight (the heap's root); only meaningful when full. */
+  get worst(): number {
+    return this.weights[0] as number
+  }
+  /** Whether a sits below b in the ranking: a lower weight, or the same weight offered later. */
+  private below(i: number, j: number): boolean {
+    const wi = this.weights[i] as number
+    const wj = this.weights[j] as number
+    return wi < wj || (wi === wj && (this.order[i] as number) > (this.order[j] as number))
+  }
+  private swap(i: number, j: number): void {
+    const p = this.positions[i] as number
+    this.positions[i] = this.positions[j] as number
+    this.positions[j] = p
+    const w = this.weights[i] as number
+    this.weights[i] = this.weights[j] as number
+    this.weights[j] = w
+    const o = this.order[i] as number
+    this.order[i] = this.order[j] as number
+    this.order[j] = o
+  }
+  offer(position: number, weight: number): void {
+    const order = this.offered++
+    if (this.k === 0) return
+    if (this.length < this.k) {
+      let i = this.length++
+      this.positions[i] = position
+      this.weights[i] = weight
+      this.order[i] = order
+      while (i > 0) {
+        const parent = (i - 1) >> 1
+        if (!this.below(i, parent)) break
+        this.swap(i, parent)
+        i = parent
+      }
+      return
+    }
+    if (!(weight > (this.weights[0] as number))) return
+    this.positions[0] = position
+    this.weights[0] = weight
+    this.order[0] = order
+    let i = 0
+    for (;;) {
+      const left = 2 * i + 1
+      const right = left + 1
+      let least = i
+      if (left < this.length && this.below(left, least)) least = left
+      if (right < this.length && this.below(right, least)) least = right
+      if (least === i) break
+      this.swap(i, least)
+      i = least
+    }
+  }
+  /** Best first; equal weights in the order offered. */
+  sorted(): { position: number; weight: number }[] {
+    const hits: { position: number; weight: number; order: number }[] = []
+    for (let i = 0; i < this.length; i++) hits.push({ position: this.positions[i] as number, weight: this.weights[i] as number, order: this.order[i] as number })
+    hits.sort((a, b) => b.weight - a.weight || a.order - b.order)
+    return hits.map(({ position, weight }) => ({ position, weight }))
+  }
+}
 
 export class SearchIndex {
   private table: FeatureTable
@@ -56,18 +157,26 @@ export class SearchIndex {
   private readonly baseModel: LinkageModel
   private readonly options: Required<Omit<SearchIndexOptions, 'prior'>> & { prior: number | undefined }
   /** Postings by canonical token (the variant group's head, else the token), by sound key, by identifier. */
-  private tokenPostings = new Map<number, Postings>()
-  private soundPostings = new Map<number, Postings>()
-  private identifierPostings = new Map<number, Postings>()
+  private tokenPostings = new Map<number, Posting>()
+  private soundPostings = new Map<number, Posting>()
+  private identifierPostings = new Map<number, Posting>()
   /** Tokens by one deleted letter, for finding a name typed with a slip. */
   private deletions = new Map<string, number[]>()
   private indexedTokens = new Set<number>()
+  private readonly seen: number[] = []
   private positionOf = new Map<string, number>()
   private stale = new Uint8Array(1024)
   private staleCount = 0
   private counts = new Uint8Array(1024)
   private stamps = new Int32Array(1024)
   private stampCounter = 0
+  /** Scratch for a query's candidates: records found, their sort keys, the sorted order, records picked. */
+  private touched = new Int32Array(1024)
+  private keys = new Int32Array(1024)
+  private ordered = new Int32Array(1024)
+  private picked = new Uint8Array(1024)
+  private histogram = new Int32Array(4 * TIER_KEYS + 1)
+  private exacts = new Uint8Array(1024)
 
   constructor(model: LinkageModel, records: Iterable<PersonRecord> = [], options: SearchIndexOptions = {}) {
     this.baseModel = model
@@ -98,13 +207,20 @@ export class SearchIndex {
     return variant === NONE ? token : variant
   }
 
-  private post(map: Map<number, Postings>, key: number, position: number): void {
-    let list = map.get(key)
-    if (!list) {
-      list = new Postings()
+  private post(map: Map<number, Posting>, key: number, position: number): void {
+    const entry = map.get(key)
+    if (entry === undefined) map.set(key, position)
+    else if (typeof entry === 'number') {
+      const list = new Postings()
+      list.push(entry)
+      list.push(position)
       map.set(key, list)
-    }
-    list.push(position)
+    } else entry.push(position)
+  }
+
+  private postings(map: Map<number, Posting>, key: number): Postings | undefined {
+    const entry = map.get(key)
+    return typeof entry === 'number' ? Postings.of(entry) : entry
   }
 
   private indexDeletions(token: number): void {
@@ -136,20 +252,24 @@ export class SearchIndex {
     this.stale[position] = 0
     this.positionOf.set(record.recordId, position)
     const sound = this.table.vocabulary.sound
-    const seen = new Set<number>()
+    // Each key once a record (a record's names are few: a short list beats a set).
+    const seen = this.seen
+    seen.length = 0
     for (const rows of [this.table.given, this.table.family, this.table.other]) {
-      for (const token of rowOf(rows, position)) {
+      const tokens = rows.tokens
+      for (let k = rows.start[position] as number; k < (rows.start[position + 1] as number); k++) {
+        const token = tokens[k] as number
         const key = this.canonical(token)
-        if (seen.has(key)) continue
-        seen.add(key)
+        if (seen.includes(key)) continue
+        seen.push(key)
         this.post(this.tokenPostings, key, position)
         this.post(this.soundPostings, sound[token] as number, position)
         this.indexDeletions(token)
       }
     }
     for (const joined of rowOf(this.table.joined, position)) {
-      if (!seen.has(joined)) {
-        seen.add(joined)
+      if (!seen.includes(joined)) {
+        seen.push(joined)
         this.post(this.tokenPostings, joined, position)
       }
     }
@@ -247,38 +367,64 @@ export class SearchIndex {
       const scorer = this.currentScorer()
       const candidates = this.candidates(q)
       const minimumWeight = options.minimumProbability === undefined ? -Infinity : weightOfProbability(options.minimumProbability)
-      const scored: { position: number; weight: number }[] = []
-      for (const position of candidates) {
-        if (options.accept && !options.accept((this.table.records[position] as PersonRecord).recordId)) continue
-        const weight = scorer.score(q, position)
-        if (weight >= minimumWeight) scored.push({ position, weight })
+      const top = new TopK(Math.max(0, Math.floor(options.top)))
+      const records = this.table.records
+      for (let k = 0; k < candidates.length; k++) {
+        const position = candidates[k] as number
+        if (options.accept && !options.accept((records[position] as PersonRecord).recordId)) continue
+        // A candidate must beat the k-th best so far (ties go to the earlier candidate) and the minimum.
+        const floor = top.full ? Math.max(minimumWeight, top.worst) : minimumWeight
+        const weight = scorer.scoreAtLeast(q, position, floor)
+        if (weight >= minimumWeight) top.offer(position, weight)
       }
-      scored.sort((a, b) => b.weight - a.weight)
-      return scored.slice(0, options.top).map((hit) => make(scorer, q, hit.position, hit.weight))
+      return top.sorted().map((hit) => make(scorer, q, hit.position, hit.weight))
     } finally {
       removeLastRecord(this.table)
     }
   }
 
-  /** Candidate positions: records sharing an identifier, or name keys (exact, variant, sound, one slip). */
-  private candidates(q: number): number[] {
+  private growScratch(size: number): void {
+    if (this.touched.length < size) {
+      const grown = new Int32Array(Math.max(size, this.touched.length * 2))
+      grown.set(this.touched)
+      this.touched = grown
+    }
+    if (this.keys.length < size) this.keys = new Int32Array(this.touched.length)
+  }
+
+  /**
+   * Candidate positions, in the order they are best scored: records sharing an identifier, then records
+   * matching two or more of the query's names (most names first, then the nearest date of birth), then
+   * records matching one name whose date of birth allows it (within three years, or unknown), nearest first.
+   * Name keys: exact, variant, sound, one slip.
+   */
+  private candidates(q: number): Int32Array {
     const table = this.table
     const counts = this.counts
-    const touched: number[] = []
-    const result = new Set<number>()
+    const stale = this.stale
+    if (this.picked.length < counts.length) this.picked = new Uint8Array(counts.length)
+    const picked = this.picked
+    const result: number[] = []
+    const pick = (position: number) => {
+      if (picked[position] === 0 && position !== q) {
+        picked[position] = 1
+        result.push(position)
+      }
+    }
     for (const identifier of rowOf(table.identifiers, q)) {
-      const list = this.identifierPostings.get(identifier)
-      if (list) for (let k = 0; k < list.length; k++) if (this.stale[list.items[k] as number] === 0) result.add(list.items[k] as number)
+      const list = this.postings(this.identifierPostings, identifier)
+      if (list) for (let k = 0; k < list.length; k++) if (stale[list.items[k] as number] === 0) pick(list.items[k] as number)
     }
     // One entry per query name token: the union of its keys' postings, rarest tokens first.
     const sound = table.vocabulary.sound
-    const tokenLists: Postings[][] = []
+    // The first `exact` lists of an entry are the name's own spelling or variant group.
+    const tokenLists: { lists: Postings[]; size: number; exact: number }[] = []
     const queryTokens = [...rowOf(table.given, q), ...rowOf(table.family, q), ...rowOf(table.other, q)]
     for (const token of queryTokens) {
       const lists: Postings[] = []
-      const exact = this.tokenPostings.get(this.canonical(token))
+      const exact = this.postings(this.tokenPostings, this.canonical(token))
       if (exact) lists.push(exact)
-      const bySound = this.soundPostings.get(sound[token] as number)
+      const bySound = this.postings(this.soundPostings, sound[token] as number)
       if (bySound && bySound !== exact) lists.push(bySound)
       const text = table.vocabulary.strings[token] ?? ''
       if (text.length >= DELETION_MIN_LENGTH - 1) {
@@ -288,30 +434,35 @@ export class SearchIndex {
         const direct = table.vocabulary.lookup(text)
         for (const token2 of near) {
           if (token2 === direct) continue
-          const list = this.tokenPostings.get(this.canonical(token2))
+          const list = this.postings(this.tokenPostings, this.canonical(token2))
           if (list && !lists.includes(list)) lists.push(list)
         }
       }
-      if (lists.length > 0) tokenLists.push(lists)
+      if (lists.length > 0) tokenLists.push({ lists, size: lists.reduce((sum, list) => sum + list.length, 0), exact: exact ? 1 : 0 })
     }
     for (const joined of rowOf(table.joined, q)) {
-      const list = this.tokenPostings.get(joined)
-      if (list) tokenLists.push([list])
+      const list = this.postings(this.tokenPostings, joined)
+      if (list) tokenLists.push({ lists: [list], size: list.length, exact: 1 })
     }
-    const sizeOf = (lists: Postings[]) => lists.reduce((sum, list) => sum + list.length, 0)
-    tokenLists.sort((a, b) => sizeOf(a) - sizeOf(b))
+    tokenLists.sort((a, b) => a.size - b.size)
     const common = this.options.commonKeyPostings
     let anyRare = false
-    for (const lists of tokenLists) {
-      const rare = sizeOf(lists) <= common
+    let touchedCount = 0
+    if (this.exacts.length < counts.length) this.exacts = new Uint8Array(counts.length)
+    const exacts = this.exacts
+    for (const { lists, size, exact } of tokenLists) {
+      const rare = size <= common
       // A very common key (Mohammed, Nguyen) only counts for records a rarer key found, unless it is all there is.
       const addNew = rare || !anyRare
       if (rare) anyRare = true
+      if (addNew) this.growScratch(touchedCount + size)
       // A record found by two keys of one name counts once for it: each name has its own stamp.
       const stamp = ++this.stampCounter
       const stamps = this.stamps
-      const stale = this.stale
-      for (const list of lists) {
+      const touched = this.touched
+      for (let l = 0; l < lists.length; l++) {
+        const list = lists[l] as Postings
+        const isExact = l < exact
         const items = list.items
         for (let k = 0; k < list.length; k++) {
           const position = items[k] as number
@@ -319,42 +470,82 @@ export class SearchIndex {
           const count = counts[position] as number
           if (count === 0 && !addNew) continue
           stamps[position] = stamp
-          if (count === 0) touched.push(position)
+          if (count === 0) touched[touchedCount++] = position
           if (count < 255) counts[position] = count + 1
+          if (isExact && (exacts[position] as number) < 255) exacts[position] = (exacts[position] as number) + 1
         }
       }
     }
-    // Records matching two or more of the query's names; those matching one only when the date of birth
-    // allows it (within three years, or unknown), nearest first.
+    // Order by a small integer key, with a counting sort (stable: ties keep the order records were found in):
+    // records matching two or more names, most names in common first, then the nearest date of birth (a
+    // common name needs its date to rank); then those matching one name; then those of a conflicting sex or
+    // nationality (a weight of about -18 each: they rank only when nothing else is found).
+    const touched = this.touched
+    const keys = this.keys
     const needed = queryTokens.length >= 2 ? 2 : 1
-    const { dobWideLow, dobWideHigh, dobFlags } = table
+    const { dobWideLow, dobWideHigh, dobFlags, dobDigits, sex, nationality } = table
+    const exactQ = ((dobFlags[q] as number) & DOB_EXACT) !== 0
+    const digitsQ = dobDigits[q] as number
     const queryKnown = dobFlags[q] !== 0
-    const gapOf = (position: number) =>
-      !queryKnown || dobFlags[position] === 0
-        ? 0
-        : Math.max(0, (dobWideLow[q] as number) - (dobWideHigh[position] as number), (dobWideLow[position] as number) - (dobWideHigh[q] as number))
-    const strong: { position: number; count: number; gap: number }[] = []
-    const weak: { position: number; gap: number }[] = []
-    for (const position of touched) {
-      const gap = gapOf(position)
-      if ((counts[position] as number) >= needed) strong.push({ position, count: counts[position] as number, gap })
-      else if (gap <= 1096) weak.push({ position, gap })
+    const lowQ = dobWideLow[q] as number
+    const highQ = dobWideHigh[q] as number
+    const sexQ = sex[q] as number
+    const nationalityQ = nationality[q] as number
+    const histogram = this.histogram
+    histogram.fill(0)
+    const sizes = new Int32Array(4)
+    for (let k = 0; k < touchedCount; k++) {
+      const position = touched[k] as number
+      const gap = !queryKnown || dobFlags[position] === 0 ? 0 : Math.max(0, lowQ - (dobWideHigh[position] as number), (dobWideLow[position] as number) - highQ)
+      const count = counts[position] as number
+      const exactCount = exacts[position] as number
+      counts[position] = 0
+      exacts[position] = 0
+      const strong = count >= needed
+      if (!strong && gap > WEAK_GAP_DAYS) {
+        keys[k] = -1
+        continue
+      }
+      const sexP = sex[position] as number
+      const nationalityP = nationality[position] as number
+      const conflict = (sexQ !== SEX_UNKNOWN && sexP !== SEX_UNKNOWN && sexQ !== sexP) || (nationalityQ !== NONE && nationalityP !== NONE && nationalityQ !== nationalityP)
+      const tier = (strong ? 0 : 1) + (conflict ? 2 : 0)
+      const sameNationality = nationalityQ !== NONE && nationalityQ === nationalityP ? 0 : 1
+      const dobRank =
+        exactQ && ((dobFlags[position] as number) & DOB_EXACT) !== 0 && dobDigits[position] === digitsQ ? 0 : gap === 0 ? 1 : gap <= 366 ? 2 : gap <= WEAK_GAP_DAYS ? 3 : 4
+      const key =
+        tier * TIER_KEYS +
+        (((MAX_NAMES_RANK - Math.min(count, MAX_NAMES_RANK)) * DOB_RANKS + dobRank) * (MAX_NAMES_RANK + 1) + (MAX_NAMES_RANK - Math.min(exactCount, MAX_NAMES_RANK))) * 2 +
+        sameNationality
+      sizes[tier] = (sizes[tier] as number) + 1
+      keys[k] = key
+      histogram[key + 1] = (histogram[key + 1] as number) + 1
     }
-    // Most names in common first, then the nearest date of birth (a common name needs its date to rank).
-    strong.sort((a, b) => b.count - a.count || a.gap - b.gap)
-    weak.sort((a, b) => a.gap - b.gap)
-    for (const { position } of strong) {
-      if (result.size >= this.options.maxCandidates) break
-      result.add(position)
+    for (let b = 1; b < histogram.length; b++) histogram[b] = (histogram[b] as number) + (histogram[b - 1] as number)
+    const ordered = this.growOrdered(touchedCount)
+    for (let k = 0; k < touchedCount; k++) {
+      const key = keys[k] as number
+      if (key >= 0) {
+        const slot = histogram[key] as number
+        histogram[key] = slot + 1
+        ordered[slot] = touched[k] as number
+      }
     }
-    const weakLimit = result.size + this.options.maxWeakCandidates
-    for (const { position } of weak) {
-      if (result.size >= this.options.maxCandidates || result.size >= weakLimit) break
-      result.add(position)
-    }
-    for (const position of touched) counts[position] = 0
-    result.delete(q)
-    return [...result]
+    // At most maxCandidates matching two names or more (and sharing an identifier); then, beyond those, up to
+    // maxWeakCandidates matching one name (their own share: a record of the query's very date of birth found by
+    // the given name alone must not be crowded out by namesakes of a common pair of names), then the conflicting.
+    const maxCandidates = this.options.maxCandidates
+    for (let k = 0; k < (sizes[0] as number) && result.length < maxCandidates; k++) pick(ordered[k] as number)
+    const weakLimit = result.length + this.options.maxWeakCandidates
+    const sorted = (sizes[0] as number) + (sizes[1] as number) + (sizes[2] as number) + (sizes[3] as number)
+    for (let k = sizes[0] as number; k < sorted && result.length < weakLimit; k++) pick(ordered[k] as number)
+    for (const position of result) picked[position] = 0
+    return Int32Array.from(result)
+  }
+
+  private growOrdered(size: number): Int32Array {
+    if (this.ordered.length < size) this.ordered = new Int32Array(Math.max(size, this.ordered.length * 2))
+    return this.ordered
   }
 
   /** Approximate memory of the index's own structures, in bytes (typed arrays and lists). */
@@ -363,7 +554,7 @@ export class SearchIndex {
     let bytes = 0
     for (const value of Object.values(t)) if (ArrayBuffer.isView(value)) bytes += value.byteLength
     for (const rows of [t.given, t.family, t.other, t.joined, t.identifiers]) bytes += rows.start.byteLength + rows.tokens.byteLength
-    for (const map of [this.tokenPostings, this.soundPostings, this.identifierPostings]) for (const list of map.values()) bytes += list.items.byteLength + 48
+    for (const map of [this.tokenPostings, this.soundPostings, this.identifierPostings]) for (const list of map.values()) bytes += typeof list === 'number' ? 16 : list.items.byteLength + 48
     return bytes
   }
 }

@@ -13,8 +13,13 @@ export class BasePage {
     return (await this.page.locator('h1').first().innerText()).trim()
   }
 
+  /**
+   * The document's title, read through a locator: it waits for the page that is loading and is bounded by the
+   * default timeout, where `page.title()` has no timeout and once waited out a whole test (300 s) for an
+   * execution context after the language switch's redirect.
+   */
   async title(): Promise<string> {
-    return this.page.title()
+    return ((await this.page.locator('head > title').textContent()) ?? '').trim()
   }
 
   path(): string {

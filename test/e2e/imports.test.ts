@@ -1,9 +1,7 @@
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, type Browser } from './browser.ts'
-import { SignInPage } from './pages/sign-in-page.ts'
+import { useBrowser } from './browser.ts'
 import { ImportReportPage, ImportUploadPage } from './pages/imports-pages.ts'
-import { DEMO_PASSWORD } from '../../src/modules/demo/demo.seed.ts'
 
 // A council's missing-from-care lead uploads an SSDA903 Missing table: refused with the report, then imported in part.
 const LEAD = 'missing.lead@kent.gov.example'
@@ -13,18 +11,10 @@ const episodes =
   'E2E-1,10/06/2024,S,C2,N1,K2,PR4,,,,,,\r\nE2E-2,15/09/2024,S,V2,N4,U6,PR1,,,,,,\r\n'
 const missing = 'CHILD,DOB,MISSING,MIS_START,MIS_END\r\nE2E-1,14/03/2009,A,01/07/2024,03/07/2024\r\nE2E-2,02/07/2008,X,01/02/2025,02/02/2025\r\n'
 
-let browser: Browser
-before(async () => {
-  browser = await openBrowser()
-})
-after(async () => {
-  await browser.close()
-})
+const browser = useBrowser()
 
 test('upload an SSDA903 return: the report lists the problem with its rule, line and field; then import the rest', async () => {
-  const page = await browser.newPage()
-  await new SignInPage(page).open()
-  await new SignInPage(page).signIn(LEAD, DEMO_PASSWORD)
+  const page = await browser.signedIn(LEAD)
   const upload = await new ImportUploadPage(page).open()
   assert.equal(await upload.heading(), 'Import a file')
   await upload.checkAccessibility()

@@ -1,11 +1,9 @@
-import { test, before, after, beforeEach } from 'node:test'
+import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, type Browser } from './browser.ts'
+import { openBrowser, useBrowser } from './browser.ts'
 import { apiAs, uniqueName, type ApiClient } from './api.ts'
-import { SignInPage } from './pages/sign-in-page.ts'
 import { HomePage } from './pages/home-page.ts'
 import { AlertsPage, PreferencesPage, TasksPage } from './pages/work-pages.ts'
-import { DEMO_PASSWORD } from '../../src/modules/demo/demo.seed.ts'
 
 // Issue 7 in the browser: the coordinator's home page updates without a reload when another user reports a case
 // and an alert is raised; the alerts and tasks pages, with and without JavaScript; the email choices. Every record
@@ -18,29 +16,14 @@ const CALL_HANDLER = 'call.handler@kent.police.example'
 const DAY = 24 * 3_600_000
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
 
-let browser: Browser
+const browser = useBrowser()
 let officerApi: ApiClient
 let coordinatorApi: ApiClient
 
 before(async () => {
-  browser = await openBrowser()
   officerApi = await apiAs(OFFICER)
   coordinatorApi = await apiAs(COORDINATOR)
 })
-after(async () => {
-  await browser.close()
-})
-beforeEach(async () => {
-  await browser.context.clearCookies()
-})
-
-async function signIn(email: string, b: Browser = browser) {
-  const page = await b.newPage()
-  const signInPage = new SignInPage(page)
-  await signInPage.open()
-  await signInPage.signIn(email, DEMO_PASSWORD)
-  return page
-}
 
 /** A person of the force, with a name no demo person has. */
 async function newPerson(): Promise<string> {
@@ -79,7 +62,7 @@ async function alertOf(episodeId: string): Promise<string> {
 
 test("the coordinator's home page updates without a reload when another user reports a case and an alert is raised, keeping focus", async () => {
   const personId = await twiceMissing()
-  const page = await signIn(COORDINATOR)
+  const page = await browser.signedIn(COORDINATOR)
   const home = new HomePage(page)
   assert.equal(await home.heading(), 'Open cases for Kent Police')
   await home.waitForLive()
@@ -122,7 +105,7 @@ test("the coordinator's home page updates without a reload when another user rep
   await home.open()
   assert.equal((await home.counts()).get('alerts-open')?.value, alerts, 'acknowledged: no longer counted')
   assert.deepEqual(browser.consoleErrors, [], 'no console errors, so the live script was not blocked by the content security policy')
-  await page.close()
+  await browser.closePage(page)
 })
 
 test('tasks: the overdue UK Missing Persons Unit notification, in the list and on its page, completed on its form', async () => {
@@ -137,7 +120,7 @@ test('tasks: the overdue UK Missing Persons Unit notification, in the list and o
   const tasks = await callHandlerApi.get<{ items: { id: string; kind: string }[] }>(`/tasks?state=all&episodeId=${episode.id}`)
   const taskId = tasks.items.find((task) => task.kind === 'ukmpu_notification')?.id ?? ''
   assert.ok(taskId, 'the notification task exists')
-  const page = await signIn(CALL_HANDLER)
+  const page = await browser.signedIn(CALL_HANDLER)
   const home = new HomePage(page)
   assert.ok(((await home.counts()).get('tasks-overdue')?.value ?? 0) >= 1)
   await home.openCount('tasks-overdue')
@@ -172,11 +155,11 @@ test('tasks: the overdue UK Missing Persons Unit notification, in the list and o
   assert.equal(await list.state(), 'Done')
   await list.checkAccessibility()
   assert.deepEqual(browser.consoleErrors, [])
-  await page.close()
+  await browser.closePage(page)
 })
 
 test('email notifications: chosen from the footer link, saved with the version read', async () => {
-  const page = await signIn('decision.maker@sca.example')
+  const page = await browser.signedIn('decision.maker@sca.example')
   const preferences = new PreferencesPage(page)
   await preferences.openFromFooter()
   assert.equal(await preferences.heading(), 'Email notifications')
@@ -191,7 +174,7 @@ test('email notifications: chosen from the footer link, saved with the version r
   assert.equal(await preferences.heading(), 'Hysbysiadau e-bost')
   await preferences.checkAccessibility()
   await preferences.switchLanguage('English')
-  await page.close()
+  await browser.closePage(page)
 })
 
 test('the alerts and tasks pages work without JavaScript: filter, acknowledge, open a task', async () => {
@@ -200,7 +183,7 @@ test('the alerts and tasks pages work without JavaScript: filter, acknowledge, o
   const alertId = await alertOf(episodeId)
   const noScript = await openBrowser({ javaScriptEnabled: false })
   try {
-    const page = await signIn(COORDINATOR, noScript)
+    const page = await noScript.signedIn(COORDINATOR)
     const home = new HomePage(page)
     assert.ok(((await home.counts()).get('alerts-open')?.value ?? 0) >= 1, 'the counts are on the page without the live script')
     const alerts = new AlertsPage(page)

@@ -1,11 +1,9 @@
-import { test, before, after, beforeEach } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, type Browser } from './browser.ts'
-import { SignInPage } from './pages/sign-in-page.ts'
+import { useBrowser } from './browser.ts'
 import { PersonPage } from './pages/person-page.ts'
 import { EpisodePage } from './pages/episode-page.ts'
 import { apiAs, uniqueName } from './api.ts'
-import { DEMO_PASSWORD } from '../../src/modules/demo/demo.seed.ts'
 import { londonParts } from '../../src/web/format.ts'
 
 const OFFICER = 'officer@kent.police.example'
@@ -15,20 +13,7 @@ const iso = (hoursFromNow: number) => new Date(Date.now() + hoursFromNow * 3_600
 // A 1x1 PNG.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
 
-let browser: Browser
-
-before(async () => {
-  browser = await openBrowser()
-})
-after(async () => browser.close())
-beforeEach(async () => browser.context.clearCookies())
-
-async function signedIn(email: string) {
-  const page = await browser.newPage()
-  await new SignInPage(page).open()
-  await new SignInPage(page).signIn(email, DEMO_PASSWORD)
-  return page
-}
+const browser = useBrowser()
 
 test('the person page shows identity with names and scripts, the date-of-birth range and source, photos, flags and one timeline', async () => {
   const api = await apiAs(OFFICER)
@@ -53,7 +38,7 @@ test('the person page shows identity with names and scripts, the date-of-birth r
     initialRisk: { assessedAt: iso(-29), grade: 'high', rationale: 'Unaccompanied, suspected trafficking' },
   })
 
-  const page = await signedIn(OFFICER)
+  const page = await browser.signedIn(OFFICER)
   const personPage = await new PersonPage(page).open(person.id)
   assert.equal(await personPage.heading(), `Selam ${family}`)
   assert.deepEqual(await personPage.flags(), ['Missing now', 'Unaccompanied', 'Suspected trafficking'])
@@ -169,7 +154,7 @@ test('a local authority records the return home interview: offered, accepted, co
   const episode = await api.post<{ id: string; version: number }>(`/people/${person.id}/episodes`, { startedAt: iso(-50), laCategory: 'M' })
   await api.post(`/episodes/${episode.id}/end`, { version: episode.version, endedAt: iso(-40), outcome: 'returned' })
 
-  const page = await signedIn(SOCIAL_WORKER)
+  const page = await browser.signedIn(SOCIAL_WORKER)
   const episodePage = await new EpisodePage(page).open(person.id, episode.id)
   assert.deepEqual(await episodePage.availableActions(), ['Record the return home interview'])
   await episodePage.doAction('Record the return home interview')
@@ -198,7 +183,7 @@ test('episode and person pages work in Welsh', async () => {
   const api = await apiAs(OFFICER)
   const person = await api.post<{ id: string }>('/people', { names: [{ kind: 'given', text: 'Iolo' }, { kind: 'family', text: uniqueName('Rhys') }], sex: 'male' })
   const episode = await api.post<{ id: string }>(`/people/${person.id}/episodes`, { startedAt: iso(-3), initialRisk: { assessedAt: iso(-2), grade: 'low', rationale: 'Known to return' } })
-  const page = await signedIn(OFFICER)
+  const page = await browser.signedIn(OFFICER)
   const episodePage = await new EpisodePage(page).open(person.id, episode.id)
   await episodePage.switchLanguage('Cymraeg')
   assert.equal(await episodePage.heading(), 'Cyfnod ar goll')

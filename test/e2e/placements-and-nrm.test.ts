@@ -1,37 +1,22 @@
-import { test, before, after, beforeEach } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, type Browser } from './browser.ts'
-import { SignInPage } from './pages/sign-in-page.ts'
+import { useBrowser } from './browser.ts'
 import { PersonPage } from './pages/person-page.ts'
 import { FormPage } from './pages/form-page.ts'
 import { PurposePage } from './pages/purpose-page.ts'
 import { apiAs, uniqueName } from './api.ts'
-import { DEMO_PASSWORD } from '../../src/modules/demo/demo.seed.ts'
 
 const SOCIAL_WORKER = 'social.worker@kent.gov.example'
 const DECISION_MAKER = 'decision.maker@sca.example'
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10)
 
-let browser: Browser
-
-before(async () => {
-  browser = await openBrowser()
-})
-after(async () => browser.close())
-beforeEach(async () => browser.context.clearCookies())
-
-async function signedIn(email: string) {
-  const page = await browser.newPage()
-  await new SignInPage(page).open()
-  await new SignInPage(page).signIn(email, DEMO_PASSWORD)
-  return page
-}
+const browser = useBrowser()
 
 test('a placement is added, shown out of area with its distance, and ended; an NRM referral is made and a decision recorded', async () => {
   const api = await apiAs(SOCIAL_WORKER)
   const family = uniqueName('Tran')
   const child = await api.post<{ id: string }>('/people', { names: [{ kind: 'given', text: 'Minh' }, { kind: 'family', text: family }], sex: 'male', dateOfBirth: { earliest: '2010-06-01', latest: '2010-06-01', source: 'documented' } })
-  const page = await signedIn(SOCIAL_WORKER)
+  const page = await browser.signedIn(SOCIAL_WORKER)
   const person = await new PersonPage(page).open(child.id)
   await page.getByTestId('add-placement').click()
   const form = new FormPage(page)
@@ -102,7 +87,7 @@ test('a placement is added, shown out of area with its distance, and ended; an N
 
   // The competent authority decides: it reads the child for a purpose.
   await browser.context.clearCookies()
-  const decider = await signedIn(DECISION_MAKER)
+  const decider = await browser.signedIn(DECISION_MAKER)
   await decider.goto(`/people/${child.id}`)
   await new PurposePage(decider).give('Reasonable grounds decision on the referral')
   await decider.getByTestId('decide').click()

@@ -1,30 +1,20 @@
-import { test, before, after, beforeEach } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, type Browser } from './browser.ts'
-import { SignInPage } from './pages/sign-in-page.ts'
+import { useBrowser } from './browser.ts'
 import { PersonPage } from './pages/person-page.ts'
 import { ProfilePage } from './pages/profile-page.ts'
 import { ReportJourney } from './pages/report-pages.ts'
 import { apiAs, uniqueName } from './api.ts'
-import { DEMO_PASSWORD } from '../../src/modules/demo/demo.seed.ts'
 
 const SOCIAL_WORKER = 'social.worker@kent.gov.example'
 
-let browser: Browser
-
-before(async () => {
-  browser = await openBrowser()
-})
-after(async () => browser.close())
-beforeEach(async () => browser.context.clearCookies())
+const browser = useBrowser()
 
 test('a Philomena profile: created from the person page, refused when empty or malformed (naming the line), viewed, changed, and used to report', async () => {
   const api = await apiAs(SOCIAL_WORKER)
   const family = uniqueName('Kowalczyk')
   const child = await api.post<{ id: string }>('/people', { names: [{ kind: 'given', text: 'Zofia' }, { kind: 'family', text: family }], sex: 'female' })
-  const page = await browser.newPage()
-  await new SignInPage(page).open()
-  await new SignInPage(page).signIn(SOCIAL_WORKER, DEMO_PASSWORD)
+  const page = await browser.signedIn(SOCIAL_WORKER)
   const person = await new PersonPage(page).open(child.id)
   await page.getByTestId('new-philomena').click()
   const profile = new ProfilePage(page)

@@ -1,13 +1,11 @@
-import { test, before, after, beforeEach } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, type Browser } from './browser.ts'
-import { SignInPage } from './pages/sign-in-page.ts'
+import { useBrowser } from './browser.ts'
 import { RegisterPage } from './pages/register-page.ts'
 import { PurposePage } from './pages/purpose-page.ts'
 import { PersonPage } from './pages/person-page.ts'
 import { AuditTrailPage } from './pages/audit-trail-page.ts'
 import { apiAs, uniqueName } from './api.ts'
-import { DEMO_PASSWORD } from '../../src/modules/demo/demo.seed.ts'
 
 const KENT_OFFICER = 'officer@kent.police.example'
 const MET_OFFICER = 'officer@met.police.example'
@@ -16,20 +14,7 @@ const KENT_SOCIAL_WORKER = 'social.worker@kent.gov.example'
 const KENT_LEAD = 'missing.lead@kent.gov.example'
 const iso = (hoursFromNow: number) => new Date(Date.now() + hoursFromNow * 3_600_000).toISOString()
 
-let browser: Browser
-
-before(async () => {
-  browser = await openBrowser()
-})
-after(async () => browser.close())
-beforeEach(async () => browser.context.clearCookies())
-
-async function signedIn(email: string) {
-  const page = await browser.newPage()
-  await new SignInPage(page).open()
-  await new SignInPage(page).signIn(email, DEMO_PASSWORD)
-  return page
-}
+const browser = useBrowser()
 
 test('police search the national register by any spelling of a name, age and description, with a purpose, and see how to contact the owning force', async () => {
   const met = await apiAs(MET_OFFICER)
@@ -49,7 +34,7 @@ test('police search the national register by any spelling of a name, age and des
     initialRisk: { assessedAt: iso(-19), grade: 'high', rationale: 'Unaccompanied child' },
   })
 
-  const page = await signedIn(KENT_OFFICER)
+  const page = await browser.signedIn(KENT_OFFICER)
   const register = await new RegisterPage(page).open()
   assert.equal(await register.heading(), 'Search the national register')
   await register.checkAccessibility()
@@ -89,7 +74,7 @@ test('a record outside the agency asks for a purpose, which is audited with ever
   })
 
   // Kent is the host authority: it may read the child, with a purpose.
-  const page = await signedIn(KENT_SOCIAL_WORKER)
+  const page = await browser.signedIn(KENT_SOCIAL_WORKER)
   await page.goto(`/people/${child.id}`)
   const purpose = new PurposePage(page)
   assert.equal(await purpose.heading(), 'Why do you need this record?')
@@ -107,13 +92,13 @@ test('a record outside the agency asks for a purpose, which is audited with ever
 
   // Someone from an agency with no access at all sees "not found": existence does not leak.
   await browser.context.clearCookies()
-  const police = await signedIn(KENT_OFFICER)
+  const police = await browser.signedIn(KENT_OFFICER)
   await police.goto(`/people/${child.id}`)
   assert.equal(await new PersonPage(police).heading(), 'Page not found')
 
   // The missing-from-care lead reads the trail: the purpose is in it.
   await browser.context.clearCookies()
-  const lead = await signedIn(KENT_LEAD)
+  const lead = await browser.signedIn(KENT_LEAD)
   await lead.goto(`/people/${child.id}`)
   await new PurposePage(lead).give('Checking who has looked at this placement')
   await lead.getByTestId('audit-trail').click()

@@ -1,33 +1,23 @@
-import { test, before, after, beforeEach } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, type Browser } from './browser.ts'
-import { SignInPage } from './pages/sign-in-page.ts'
+import { useBrowser } from './browser.ts'
 import { ReportJourney } from './pages/report-pages.ts'
 import { apiAs, uniqueName } from './api.ts'
-import { DEMO_PASSWORD } from '../../src/modules/demo/demo.seed.ts'
 import { londonParts } from '../../src/web/format.ts'
 
 const OFFICER = 'officer@kent.police.example'
 const SOCIAL_WORKER = 'social.worker@kent.gov.example'
 const hoursAgo = (hours: number) => londonParts(new Date(Date.now() - hours * 3_600_000))
 
-let browser: Browser
+const browser = useBrowser()
 
-before(async () => {
-  browser = await openBrowser()
-})
-after(async () => browser.close())
-beforeEach(async () => browser.context.clearCookies())
-
-async function signedIn(email: string): Promise<ReportJourney> {
-  const page = await browser.newPage()
-  await new SignInPage(page).open()
-  await new SignInPage(page).signIn(email, DEMO_PASSWORD)
-  return new ReportJourney(page)
+/** A report journey in a new tab, signed in. */
+async function journeyAs(email: string): Promise<ReportJourney> {
+  return new ReportJourney(await browser.signedIn(email))
 }
 
 test('police report a new person: search first, every question page refuses empty and malformed answers, check answers, confirmation with the reference', async () => {
-  const journey = await signedIn(OFFICER)
+  const journey = await journeyAs(OFFICER)
   await journey.start()
   assert.equal(await journey.heading(), 'Who is missing?')
   await journey.checkAccessibility()
@@ -152,7 +142,7 @@ test('police report a new person: search first, every question page refuses empt
 
 test('a local authority reports a child as missing or away, and the service refuses a second open episode', async () => {
   const family = uniqueName('Brennick')
-  const journey = await signedIn(SOCIAL_WORKER)
+  const journey = await journeyAs(SOCIAL_WORKER)
   await journey.start()
   await journey.newPerson()
   await journey.fill({ givenName: 'Tomasz', familyName: family, age: '15' })
@@ -209,7 +199,7 @@ test('starting from a Philomena profile pre-fills what the profile holds', async
     associates: [{ name: 'Older male known as "J"', relationship: 'Associate', risk: 'Suspected exploiter' }],
     lastReviewedOn: '2026-01-10',
   })
-  const journey = await signedIn(OFFICER)
+  const journey = await journeyAs(OFFICER)
   await journey.page.goto(`/report/from-profile?personId=${person.id}&profileId=${profile.id}`)
   assert.equal(await journey.heading(), 'When and where were they last seen?')
   assert.match((await journey.prefilledBanner()) ?? '', /filled in from the Philomena profile/)

@@ -1,25 +1,15 @@
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, type Browser } from './browser.ts'
-import { SignInPage } from './pages/sign-in-page.ts'
+import { useBrowser } from './browser.ts'
 import { StatisticsPage } from './pages/statistics-page.ts'
-import { DEMO_PASSWORD } from '../../src/modules/demo/demo.seed.ts'
 import { financialYearEnding, londonDateOf } from '../../src/lib/dates.ts'
 
 const ANALYST = 'analyst@kent.gov.example'
 
-let browser: Browser
-before(async () => {
-  browser = await openBrowser()
-})
-after(async () => {
-  await browser.close()
-})
+const browser = useBrowser()
 
 test('an analyst reads the parliamentary question and a breakdown, each chart beside its table, with no script', async () => {
-  const page = await browser.newPage()
-  await new SignInPage(page).open()
-  await new SignInPage(page).signIn(ANALYST, DEMO_PASSWORD)
+  const page = await browser.signedIn(ANALYST)
   const statistics = await new StatisticsPage(page).open()
   assert.equal(await statistics.heading(), 'National statistics')
   assert.match(await statistics.tableTitle(), /^Looked-after children who went missing for more than 24 hours/)
@@ -39,5 +29,5 @@ test('an analyst reads the parliamentary question and a breakdown, each chart be
   assert.deepEqual(await statistics.errorSummary(), [{ text: `Must be a year from 2025 to ${thisYear}`, href: '#yearTo' }])
   await statistics.checkAccessibility()
   assert.deepEqual(browser.consoleErrors, [])
-  await page.close()
+  await browser.closePage(page)
 })

@@ -71,14 +71,13 @@ test("the coordinator's home page updates without a reload when another user rep
   const open = before.get('open')?.value ?? -1
   const alerts = before.get('alerts-open')?.value ?? -1
   assert.ok(open >= 0 && alerts >= 0, 'the open cases and unacknowledged alerts are counted')
-  // A marker a reload would wipe out.
-  await page.evaluate(() => Object.assign(globalThis, { lanternNotReloaded: true }))
+  await home.markNotReloaded()
 
   // Another user (the force's officer, through the API) reports the third episode: a new case, and an alert.
   const episodeId = await missing(personId, ago(3_600_000))
   await home.waitForCount('open', open + 1)
   await home.waitForCount('alerts-open', alerts + 1)
-  assert.equal(await page.evaluate(() => (globalThis as unknown as { lanternNotReloaded?: boolean }).lanternNotReloaded), true, 'updated without a reload')
+  assert.equal(await home.wasReloaded(), false, 'updated without a reload')
   await page.locator('[data-live-status]', { hasText: 'The board was updated.' }).waitFor()
   await home.checkAccessibility()
 
@@ -105,6 +104,27 @@ test("the coordinator's home page updates without a reload when another user rep
   await home.open()
   assert.equal((await home.counts()).get('alerts-open')?.value, alerts, 'acknowledged: no longer counted')
   assert.deepEqual(browser.consoleErrors, [], 'no console errors, so the live script was not blocked by the content security policy')
+  await browser.closePage(page)
+})
+
+test('the alerts list shows a new alert without a reload, and says so', async () => {
+  const personId = await twiceMissing()
+  const page = await browser.signedIn(COORDINATOR)
+  const alerts = await new AlertsPage(page).open()
+  assert.equal(await alerts.heading(), 'Alerts not yet acknowledged')
+  await alerts.waitForLive()
+  await alerts.markNotReloaded()
+  const total = await alerts.total()
+
+  // The force's officer reports the child's third episode in 90 days: the coordinator's alert is raised.
+  const alertId = await alertOf(await missing(personId, ago(3_600_000)))
+  await alerts.row(alertId).waitFor()
+  assert.match(await alerts.row(alertId).innerText(), /Missing 3 times in 90 days[\s\S]*Not acknowledged/)
+  assert.equal(await alerts.total(), total + 1)
+  assert.equal(await alerts.wasReloaded(), false, 'updated without a reload')
+  await page.locator('[data-live-status]', { hasText: 'The list was updated.' }).waitFor()
+  await alerts.checkAccessibility()
+  assert.deepEqual(browser.consoleErrors, [])
   await browser.closePage(page)
 })
 

@@ -1,9 +1,10 @@
-// Live boards (issue 7, docs/adr/0017): progressive enhancement of the home page. Without this script the page is
-// right when loaded and a reload shows the same. With it, the page listens to the person's event stream
-// (/live/events, the session cookie) and, when an event in their scope arrives, fetches the board again
-// (/live/board, the same HTML the page was rendered with) and puts it in place of the old one, keeping the
-// keyboard focus where it was and saying so in the page's status region (role="status", polite).
-/* global document, window, EventSource, setTimeout, fetch, CSS */
+// Live regions (issue 7, docs/adr/0017): progressive enhancement of the home page's board and of the alerts and
+// tasks lists. Without this script a page is right when loaded and a reload shows the same. With it, the page
+// listens to the person's event stream (/live/events, the session cookie) and, when an event of the region's types
+// arrives, fetches the region again (the home board from /live/board; a list by reading its own page again and
+// taking the region out of it) and puts it in place of the old one, keeping the keyboard focus where it was and
+// saying so in the page's status region (role="status", polite).
+/* global document, window, EventSource, setTimeout, fetch, CSS, DOMParser */
 import { initAll as initMoj } from '/assets/moj/moj-frontend.min.js'
 
 const REFRESH_DELAY_MS = 300
@@ -67,13 +68,20 @@ function start(board, status) {
     }
     running = true
     try {
-      const response = await fetch(boardUrl, { credentials: 'same-origin', headers: { accept: 'text/html' } })
-      if (!response.ok || !response.headers.get('x-lantern-board') || response.redirected) {
+      // The region's own fragment route when it has one (the home board), or else this page read again.
+      const response = await fetch(boardUrl ?? window.location.href, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+      if (response.redirected || response.status === 401 || response.status === 403) {
         // Signed out or expired: stop listening; the next page load shows the sign-in page.
-        if (response.redirected || response.status === 401 || response.status === 403) stop()
+        stop()
         return
       }
-      replace(await response.text())
+      if (!response.ok) return
+      if (boardUrl) {
+        if (response.headers.get('x-lantern-board')) replace(await response.text())
+        return
+      }
+      const fresh = regionOf(await response.text(), board.getAttribute('data-live-board'))
+      if (fresh !== null) replace(fresh)
     } catch {
       // The network failed: the stream's own reconnection will bring the next event.
     } finally {
@@ -120,6 +128,13 @@ function start(board, status) {
 }
 
 const normalise = (html) => html.replace(/\s+/g, ' ').trim()
+
+/** The contents of the live region of this kind in a whole page's HTML, or null when the page has none. */
+function regionOf(html, kind) {
+  const page = new DOMParser().parseFromString(html, 'text/html')
+  const region = page.querySelector(`[data-live-board="${CSS.escape(kind ?? '')}"]`)
+  return region ? region.innerHTML : null
+}
 
 /** Where the focus was inside the board, as something that survives the replacement: a count, or a link's address. */
 function focusKey(board) {

@@ -59,6 +59,20 @@ export class BasePage {
     await this.page.getByTestId('sign-out').click()
   }
 
+  /** Waits until the page's live region (the home board, an alerts or tasks list) is listening to its event stream. */
+  async waitForLive(): Promise<void> {
+    await this.page.locator('[data-live-board][data-live-state="open"]').waitFor()
+  }
+
+  /** Sets a marker in the page that a reload would wipe out (see `wasReloaded`). */
+  async markNotReloaded(): Promise<void> {
+    await this.page.evaluate(() => Object.assign(globalThis, { lanternNotReloaded: true }))
+  }
+
+  async wasReloaded(): Promise<boolean> {
+    return (await this.page.evaluate(() => (globalThis as unknown as { lanternNotReloaded?: boolean }).lanternNotReloaded)) !== true
+  }
+
   navigationLinks(): Locator {
     return this.page.locator('[data-lantern-navigation] .govuk-service-navigation__link')
   }

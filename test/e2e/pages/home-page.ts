@@ -41,10 +41,6 @@ export class HomePage extends BasePage {
   }
 
   /** Waits until the live script has its event stream open. */
-  async waitForLive(): Promise<void> {
-    await this.page.locator('[data-live-board][data-live-state="open"]').waitFor()
-  }
-
   /** Waits (without reloading) until the count shows the value. */
   async waitForCount(id: string, value: number, timeout = 15_000): Promise<void> {
     await this.page.waitForFunction(

@@ -1,9 +1,9 @@
 import type { Locator } from 'playwright-core'
-import { BasePage } from './base-page.ts'
 import { FormPage } from './form-page.ts'
+import { ListPage } from './list-page.ts'
 
-/** The alerts list and one alert. */
-export class AlertsPage extends BasePage {
+/** The alerts list (with the list's total) and one alert. */
+export class AlertsPage extends ListPage {
   async open(state?: 'open' | 'acknowledged' | 'all'): Promise<this> {
     await this.page.goto(state ? `/alerts?state=${state}` : '/alerts')
     return this

@@ -12,6 +12,7 @@ import { FormProblems, text, type FormBody } from '../../forms.ts'
 import { pageActor } from '../../session.ts'
 import { paths, type AlertListState } from '../../paths.ts'
 import { pagination } from '../../pagination.ts'
+import { LIVE_SCRIPT, liveTypes } from '../live/live-region.ts'
 import './alerts.messages.ts'
 
 // Alerts (issue 7): the list of the alerts reaching the signed-in person's agency and role (not yet acknowledged
@@ -114,6 +115,8 @@ function routes(services: Services): FastifyPluginAsync {
           total: result.total,
           rows: result.items.map((alert) => alertRow(alert, t, fmt)),
           pagination: pagination(result, (number) => paths.alerts(state ?? 'open', number), t),
+          liveTypes: liveTypes('alert.'),
+          scripts: [LIVE_SCRIPT],
         },
         state ? 200 : 400,
       )

@@ -13,7 +13,7 @@ import { paths, type EpisodeListFilter } from '../../paths.ts'
 import { pagination } from '../../pagination.ts'
 import { receivesAlerts } from '../alerts/alerts.pages.ts'
 import { hasTasks } from '../tasks/tasks.pages.ts'
-import { EVENT_TYPE_NAMES } from '../../../modules/events/events.catalogue.ts'
+import { LIVE_SCRIPT, liveTypes } from '../live/live-region.ts'
 import './home.messages.ts'
 
 // Home, by role. Police: the force's open cases, high risk first, with time missing, the next risk review and
@@ -173,8 +173,8 @@ function routes(services: Services): FastifyPluginAsync {
       return reply.view('web/pages/home/home.njk', {
         title: t('home.title'),
         ...board,
-        liveTypes: EVENT_TYPE_NAMES.join(' '),
-        scripts: board.kind ? ['/assets/lantern/live-board.mjs'] : [],
+        liveTypes: liveTypes(),
+        scripts: board.kind ? [LIVE_SCRIPT] : [],
       })
     })
 

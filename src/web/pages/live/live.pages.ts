@@ -11,6 +11,8 @@ import { homeBoard } from '../home/home.pages.ts'
 //   cannot send a bearer header). The same stream as GET /api/v1/events/stream (scope, Last-Event-ID replay, 5-minute
 //   lifetime): only the way in differs. The cookie is SameSite=Lax, so another site cannot open it in a person's name.
 // - GET /live/board: the home page's board alone (an HTML fragment), which the script puts in place of the old one.
+//   Other pages with a live region (the alerts and tasks lists) have no fragment route: the script reads the page's
+//   own address again and takes the region out of it.
 
 /** The header that tells the script it got a board, not (say) the sign-in page after a session expired. */
 export const BOARD_HEADER = 'x-lantern-board'

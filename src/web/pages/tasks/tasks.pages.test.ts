@@ -57,6 +57,9 @@ describe('tasks pages', () => {
     assert.match(rowOf(open.body, overdue.task.id), /govuk-tag--red">Overdue/)
     assert.match(rowOf(open.body, due.task.id), /govuk-tag--blue">Due/)
     assert.match(rowOf(open.body, due.task.id), new RegExp(`href="/tasks/${due.task.id}">Notify the UK Missing Persons Unit`))
+    // The list is a live region: the live script reads the page again when a task event arrives (docs/adr/0017).
+    assert.match(open.body, /<div data-live-board="tasks" data-live-stream="\/live\/events" data-live-types="task\.created task\.updated task\.escalated">/)
+    assert.match(open.body, /<script type="module" src="\/assets\/lantern\/live-board\.mjs" nonce="/)
 
     const onlyOverdue = await web.get('/tasks?state=overdue')
     assert.match(onlyOverdue.body, new RegExp(overdue.task.id))

@@ -14,6 +14,7 @@ import { pageActor } from '../../session.ts'
 import { paths, type TaskListFilter } from '../../paths.ts'
 import { pagination } from '../../pagination.ts'
 import '../alerts/alerts.messages.ts'
+import { LIVE_SCRIPT, liveTypes } from '../live/live-region.ts'
 import './tasks.messages.ts'
 
 // Statutory deadlines as tasks (issue 7): the agency's tasks (or one's own) by status, and one task with its
@@ -105,6 +106,8 @@ function routes(services: Services): FastifyPluginAsync {
           total: result.total,
           rows: result.items.map((task) => taskRow(task, t, fmt)),
           pagination: pagination(result, (number) => paths.tasks(filter, number), t),
+          liveTypes: liveTypes('task.'),
+          scripts: [LIVE_SCRIPT],
         },
         problems.empty ? 200 : 400,
       )

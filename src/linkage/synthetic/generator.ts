@@ -112,7 +112,7 @@ interface DateOfBirthRendering {
 /** The Home Office's rendering of an arrived child: names as screened, the assessed date(s) of birth. */
 interface OfficialRendering {
   names: NameRendering
-  /** One assessment, or two when the age was assessed again (the later one replacing it on later records). */
+  /** One assessment, or two when the age was assessed again (records made after it carry the later one). */
   datesOfBirth: DateOfBirthRendering[]
 }
 
@@ -260,16 +260,16 @@ export const DOB_MIX = {
 /**
  * Where an arrived child's records come from (docs/adr/0013, amended). The Home Office screens the child, gives a
  * reference and an assessed date of birth (often the 1 January default of the assessed year); the referral
- * carries them to the council that looks after the child (its SSDA903 return holds that date), and the council's
- * missing notifications carry them to the police, and referrals to the NRM go back to the Home Office as
- * competent authority (DOMAIN-SOURCES 3, 4, 5.1). So most records copy one rendering; the others are first
- * contacts written from what the child says (a street or port encounter, a new duty team before the referral
- * arrives), each an independent rendering with the same chances of every variation as before.
+ * carries them to the council that looks after the child (its SSDA903 return holds that date), the care
+ * provider's Philomena form carries them to the police when the child goes missing, and NRM referrals go back
+ * to the Home Office as competent authority (DOMAIN-SOURCES 2.2, 3.2, 5.1). So most records copy one rendering;
+ * the others are first contacts written from what the child says (a police officer meeting the child in the
+ * street or at a port, before or without the referral), each rendered on its own as every record was before.
  *
  * The shares are assumptions: no published figure says how often an agency's record of an arrived child is made
- * from the referral. They are chosen so that each record taken alone is as likely as before to carry a reference
- * (0.7 x (2/3 + 1/3 x 0.25) + 0.3 x 0.25 = 0.6) and has the same chances of each kind of date of birth and each variation of
- * the names: only the dependence between one child's records is new.
+ * from the referral. They are chosen so that each record taken alone is as likely as before to carry a
+ * reference (0.7 x (2/3 + 1/3 x 0.25) + 0.3 x 0.25 = 0.6) and has the same chances of each kind of date of
+ * birth and each variation of the names: only the dependence between one child's records is new.
  */
 export const LINEAGE = {
   /** An arrived child's record is made from the referral this often; otherwise it is a first contact (assumed). */
@@ -282,7 +282,11 @@ export const LINEAGE = {
   referenceOnPoliceCopy: 0.25,
   /** A first contact carries it this often: none exists before screening; later the child may show a card or say it (assumed). */
   referenceAtFirstContact: 0.25,
-  /** The age is assessed a second time this often, the later date replacing the first on later records ("often age-disputed", DOMAIN.md; the share is assumed). */
+  /**
+   * The age is assessed a second time this often (the council disputing the Home Office's initial decision:
+   * "often age-disputed", DOMAIN.md; the share is assumed); each copy then carries one of the two dates, as
+   * records made before and after the second assessment would.
+   */
   reassessed: 0.25,
 }
 

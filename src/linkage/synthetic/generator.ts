@@ -277,7 +277,8 @@ export const LINEAGE = {
   /**
    * A copy made by the police carries the Home Office reference this often (assumed: a missing report has no field
    * for it). The Home Office's own record and the council's (which claims the child's costs from the Home Office
-   * under it) always carry it, as they did not before: whether a record carries it depends on who wrote it.
+   * under it) always carry it: whether a record carries it depends on who wrote it (before, every record had
+   * its own 60% chance).
    */
   referenceOnPoliceCopy: 0.25,
   /** A first contact carries it this often: none exists before screening; later the child may show a card or say it (assumed). */

@@ -101,15 +101,15 @@ function dobLevel(a: PersonRecord, b: PersonRecord): number {
   const bothExact = x.exact !== null && y.exact !== null
   if (bothExact) {
     if (x.exact === y.exact) return x.isDefault ? 2 : 1
-    if (!x.isDefault && !y.isDefault && dateTypo(Number((x.exact as string).replace(/-/g, '')), Number((y.exact as string).replace(/-/g, '')))) return 3
-  }
+    if (!x.isDefault && !y.isDefault && dateTypo(Number((x.exact as string).replace(/-/g, '')), Number((y.exact as string).replace(/-/g, '')))) return 4
+  } else if (x.exact === null && y.exact === null && x.year[0] === y.year[0] && x.year[1] === y.year[1]) return 3
   const twoRealDates = bothExact && !x.isDefault && !y.isDefault
-  if (!twoRealDates && Math.max(x.year[0] - y.year[1], y.year[0] - x.year[1]) <= 0) return 4
+  if (!twoRealDates && Math.max(x.year[0] - y.year[1], y.year[0] - x.year[1]) <= 0) return 5
   const gap = Math.max(x.wide[0] - y.wide[1], y.wide[0] - x.wide[1])
-  if (gap <= 0 && !twoRealDates) return 5
-  if (gap <= 366) return 6
-  if (gap <= 1096) return 7
-  return 8
+  if (gap <= 0 && !twoRealDates) return 6
+  if (gap <= 366) return 7
+  if (gap <= 1096) return 8
+  return 9
 }
 
 function identifiersLevel(a: PersonRecord, b: PersonRecord): number {

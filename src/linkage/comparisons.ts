@@ -6,6 +6,7 @@
 import {
   DOB_DEFAULT,
   DOB_EXACT,
+  DOB_RANGE,
   NONE,
   PairCache,
   SEX_UNKNOWN,
@@ -599,6 +600,8 @@ export function dateOfBirthComparison(): ComparisonDefinition {
       { label: 'Same date of birth', sql: '"date_of_birth_l" = "date_of_birth_r" AND NOT lantern_default_date("date_of_birth_l")', tf: tf('date_of_birth', 1, 0.00001) },
       // No term-frequency adjustment here: the level's own u already says how common shared defaults are.
       { label: 'Same date of birth, but a default date (1 January)', sql: '"date_of_birth_l" = "date_of_birth_r"' },
+      // One age assessment copied from record to record (the referral passes it on): the same range, not merely overlapping ones.
+      { label: 'The same assessed range of dates of birth', sql: '"dob_earliest_l" = "dob_earliest_r" AND "dob_latest_l" = "dob_latest_r"' },
       { label: 'Dates of birth one typing slip apart (a digit, two digits swapped, day and month swapped)', sql: 'damerau_levenshtein("date_of_birth_l", "date_of_birth_r") <= 1' },
       { label: 'Dates of birth consistent: a date within an assessed range, or in the year of a default date', sql: 'lantern_dob_overlap(l, r)' },
       { label: 'Dates of birth consistent within a year either side of a default date', sql: 'lantern_dob_overlap_wide(l, r)' },
@@ -607,7 +610,7 @@ export function dateOfBirthComparison(): ComparisonDefinition {
       { label: 'All other comparisons', sql: 'ELSE' },
     ],
     bind(table) {
-      const { dobFlags, dobDigits, dobWideLow, dobWideHigh, dobYearLow, dobYearHigh } = table
+      const { dobFlags, dobDigits, dobLow, dobHigh, dobWideLow, dobWideHigh, dobYearLow, dobYearHigh } = table
       const { byRecord: dobTf, of: dobTfOf } = dateTermFrequencies(table)
       const bound: BoundComparison = {
         tfLog: 0,
@@ -624,18 +627,18 @@ export function dateOfBirthComparison(): ComparisonDefinition {
               return (flagsA & DOB_DEFAULT) !== 0 ? 2 : 1
             }
             // A 1 January default is no typed date: two defaults a year apart are two assessments, not a slip.
-            if (((flagsA | flagsB) & DOB_DEFAULT) === 0 && dateTypo(digitsA, digitsB)) return 3
-          }
+            if (((flagsA | flagsB) & DOB_DEFAULT) === 0 && dateTypo(digitsA, digitsB)) return 4
+          } else if ((flagsA & flagsB & DOB_RANGE) !== 0 && dobLow[a] === dobLow[b] && dobHigh[a] === dobHigh[b]) return 3
           // Two exact dates never "overlap" as ranges do: unequal exact dates fall to the distance levels.
           const twoRealDates = bothExact && ((flagsA | flagsB) & DOB_DEFAULT) === 0
           if (!twoRealDates) {
-            if (Math.max((dobYearLow[a] as number) - (dobYearHigh[b] as number), (dobYearLow[b] as number) - (dobYearHigh[a] as number)) <= 0) return 4
+            if (Math.max((dobYearLow[a] as number) - (dobYearHigh[b] as number), (dobYearLow[b] as number) - (dobYearHigh[a] as number)) <= 0) return 5
           }
           const gap = Math.max((dobWideLow[a] as number) - (dobWideHigh[b] as number), (dobWideLow[b] as number) - (dobWideHigh[a] as number))
-          if (gap <= 0 && !twoRealDates) return 5
-          if (gap <= 366) return 6
-          if (gap <= 1096) return 7
-          return 8
+          if (gap <= 0 && !twoRealDates) return 6
+          if (gap <= 366) return 7
+          if (gap <= 1096) return 8
+          return 9
         },
       }
       return bound

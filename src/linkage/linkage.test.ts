@@ -109,6 +109,31 @@ test('dates of birth compare as ranges, and a shared 1 January default is its ow
   assert.equal(level(0, 6), 0)
 })
 
+test('the same assessed range of dates of birth (one age assessment, copied) is its own level, above merely overlapping ranges', () => {
+  const table = buildFeatureTable([
+    person('1', 'A', 'B', { dobEarliest: '2010-01-01', dobLatest: '2011-12-31' }),
+    person('2', 'A', 'B', { dobEarliest: '2010-01-01', dobLatest: '2011-12-31' }),
+    person('3', 'A', 'B', { dobEarliest: '2011-01-01', dobLatest: '2011-12-31' }),
+    person('4', 'A', 'B', exact('2011-06-30')),
+  ])
+  const comparison = dateOfBirthComparison()
+  const level = comparison.bind(table).level
+  assert.equal(comparison.levels[level(0, 1)]?.label, 'The same assessed range of dates of birth')
+  // Overlapping but different ranges, and a date within a range, stay "consistent".
+  assert.match(comparison.levels[level(0, 2)]?.label ?? '', /^Dates of birth consistent: a date within an assessed range/)
+  assert.match(comparison.levels[level(0, 3)]?.label ?? '', /^Dates of birth consistent: a date within an assessed range/)
+  // Trained on generated records, where an arrived child's records copy one assessment, it weighs more than a consistent date.
+  const { records } = generateRecords({ persons: 3000, seed: 13 })
+  const run = runLinkage(records, null, { threshold: 0.5, uSamplePairs: 200_000 })
+  const dob = run.model.comparisons[1]
+  assert.equal(dob?.definition.name, 'date_of_birth')
+  const weight = (label: string) => {
+    const index = dob?.definition.levels.findIndex((candidate) => candidate.label.startsWith(label)) ?? -1
+    return Math.log2((dob?.m[index] as number) / (dob?.u[index] as number))
+  }
+  assert.ok(weight('The same assessed range') > weight('Dates of birth consistent: a date') + 2, `${weight('The same assessed range')} vs ${weight('Dates of birth consistent: a date')}`)
+})
+
 test('a shared identifier is found, a slip in one is its own level, and agency-local ids never count against', () => {
   const table = buildFeatureTable([
     person('1', 'A', 'B', { identifiers: [{ type: 'home_office_reference', value: 'HO1234567' }] }),

@@ -3,8 +3,11 @@
 // spelling variants of transliterated names (Mohammed, Muhammad), names written in Arabic or Ge'ez script,
 // marks kept or dropped (Nguyễn, Çela), a father's name dropped or swapped for the grandfather's
 // (Eritrean, Sudanese), nicknames (English), typing slips, and dates of birth that are a 1 January default,
-// an assessed year, a disputed claim, or missing. Every record carries the person it stands for
-// (`person_id`) and the nationality group (`group`) as further columns, for measuring.
+// an assessed year, a disputed claim, or missing. A child who arrived alone is written down once by the Home
+// Office (a name, an assessed date of birth, a reference) and most later records copy that rendering from the
+// referral; the others are first contacts, written from what the child says (see LINEAGE). Every record
+// carries the person it stands for (`person_id`) and the nationality group (`group`) as further columns, for
+// measuring.
 import { Random } from '../../lib/random.ts'
 import { addDays } from '../../lib/dates.ts'
 import type { PersonRecord } from '../person-record.ts'
@@ -85,6 +88,32 @@ interface TruePerson {
   grandfather: NameItem | null
   homeOfficeReference: string | null
   pncId: string | null
+  /** For a child who arrived from abroad: how the Home Office wrote the child down, which the referral passes on. */
+  official: OfficialRendering | null
+}
+
+/** How one agency wrote a child's names into its given, family and other-names fields. */
+interface NameRendering {
+  given: string[]
+  family: string[]
+  other: string[]
+  /** Written in the script of the child's language (no typing slips: copied from a document). */
+  inScript: boolean
+}
+
+/** A date of birth as one source knew it: stated and documented, a 1 January default, an assessed range, a disputed claim, or none. */
+interface DateOfBirthRendering {
+  kind: 'exact' | 'default' | 'assessed' | 'disputed' | 'none'
+  dateOfBirth: string | null
+  dobEarliest: string | null
+  dobLatest: string | null
+}
+
+/** The Home Office's rendering of an arrived child: names as screened, the assessed date(s) of birth. */
+interface OfficialRendering {
+  names: NameRendering
+  /** One assessment, or two when the age was assessed again (records made after it carry the later one). */
+  datesOfBirth: DateOfBirthRendering[]
 }
 
 export interface GeneratorOptions {
@@ -170,6 +199,7 @@ function newPerson(random: Random, id: string, today: string): TruePerson {
     grandfather,
     homeOfficeReference: group === 'GBR' ? null : `HO${String(random.int(1_000_000, 9_999_999))}`,
     pncId: random.chance(0.3) ? `${random.int(10, 26)}/${random.int(100000, 999999)}${String.fromCharCode(65 + random.int(0, 25))}` : null,
+    official: null,
   }
 }
 
@@ -218,22 +248,64 @@ function dateTypo(random: Random, date: string, today: string): string {
 const SOURCES = ['police', 'local_authority', 'home_office']
 
 /**
- * How a record's date of birth is known. A British child has a birth certificate and school records; a child
- * who arrived alone often has no document: a date they state (often disputed: younger by one to three years),
- * an age assessment (a year or two), or the 1 January default of an assessed year.
+ * How a date of birth is known to whoever writes it down. A British child has a birth certificate and school
+ * records; a child who arrived alone often has no document: a date they state (often disputed: younger by one to
+ * three years), an age assessment (a year or two), or the 1 January default of an assessed year.
  */
 export const DOB_MIX = {
   british: { exact: 0.97, default: 0.01, assessed: 0.005, disputed: 0.005 },
   arrived: { exact: 0.4, default: 0.25, assessed: 0.2, disputed: 0.1 },
 }
-/** A child who arrived from abroad has a Home Office reference; each agency's record carries it this often. */
-export const HOME_OFFICE_REFERENCE_SHARE = 0.6
 
-function renderRecord(random: Random, person: TruePerson, recordId: string, today: string): PersonRecord {
+/**
+ * Where an arrived child's records come from (docs/adr/0013, amended). The Home Office screens the child, gives a
+ * reference and an assessed date of birth (often the 1 January default of the assessed year); the referral
+ * carries them to the council that looks after the child (its SSDA903 return holds that date), the care
+ * provider's Philomena form carries them to the police when the child goes missing, and NRM referrals go back
+ * to the Home Office as competent authority (DOMAIN-SOURCES 2.2, 3.2, 5.1). So most records copy one rendering;
+ * the others are first contacts written from what the child says (a police officer meeting the child in the
+ * street or at a port, before or without the referral), each rendered on its own as every record was before.
+ *
+ * The shares are assumptions: no published figure says how often an agency's record of an arrived child is made
+ * from the referral. They are chosen so that each record taken alone is as likely as before to carry a
+ * reference (0.7 x (2/3 + 1/3 x 0.25) + 0.3 x 0.25 = 0.6) and has the same chances of each kind of date of
+ * birth and each variation of the names: only the dependence between one child's records is new.
+ */
+export const LINEAGE = {
+  /** An arrived child's record is made from the referral this often; otherwise it is a first contact (assumed). */
+  copiedFromReferral: 0.7,
+  /**
+   * A copy made by the police carries the Home Office reference this often (assumed: a missing report has no field
+   * for it). The Home Office's own record and the council's (which claims the child's costs from the Home Office
+   * under it) always carry it: whether a record carries it depends on who wrote it (before, every record had
+   * its own 60% chance).
+   */
+  referenceOnPoliceCopy: 0.25,
+  /** A first contact carries it this often: none exists before screening; later the child may show a card or say it (assumed). */
+  referenceAtFirstContact: 0.25,
+  /**
+   * The age is assessed a second time this often (the council disputing the Home Office's initial decision:
+   * "often age-disputed", DOMAIN.md; the share is assumed); each copy then carries one of the two dates, as
+   * records made before and after the second assessment would.
+   */
+  reassessed: 0.25,
+}
+
+/** A child who arrived from abroad has a Home Office reference; each record carries it this often, taken alone (LINEAGE). */
+export const HOME_OFFICE_REFERENCE_SHARE =
+  LINEAGE.copiedFromReferral * ((SOURCES.length - 1 + LINEAGE.referenceOnPoliceCopy) / SOURCES.length) + (1 - LINEAGE.copiedFromReferral) * LINEAGE.referenceAtFirstContact
+
+/** A typed name slips this often (per name, per record: each copy is typed again). */
+const NAME_TYPO_CHANCE = 0.04
+/** A typed exact date of birth slips this often (per record). */
+const DATE_TYPO_CHANCE = 0.03
+
+/** How one agency writes the child's names: each a spelling, sometimes the script form, sometimes a slip (`typoChance`). */
+function renderNames(random: Random, person: TruePerson, typoChance: number): NameRendering {
   const foreign = person.group !== 'GBR'
   // Some records write every name in the script of the child's language (an interpreter's note, a document).
   const inScript = (person.group === 'ERI' || person.group === 'SDN' || person.group === 'AFG' || person.group === 'SYR') && random.chance(0.08)
-  const spelling = { variantChance: foreign ? 0.35 : 0.12, scriptChance: inScript ? 1 : 0, typoChance: inScript ? 0 : 0.04 }
+  const spelling = { variantChance: foreign ? 0.35 : 0.12, scriptChance: inScript ? 1 : 0, typoChance: inScript ? 0 : typoChance }
   const written = (name: NameItem) => spell(random, name, spelling)
   let given: string[] = []
   let family: string[] = []
@@ -315,42 +387,87 @@ function renderRecord(random: Random, person: TruePerson, recordId: string, toda
       family = person.family.map(written)
       break
   }
+  return { given, family, other, inScript }
+}
 
-  // Date of birth: stated and documented (exact), a 1 January default, an assessed range, a disputed claim, or none.
-  let dateOfBirth: string | null = person.dateOfBirth
-  let dobEarliest: string | null = null
-  let dobLatest: string | null = null
-  const mix = foreign ? DOB_MIX.arrived : DOB_MIX.british
+/** A copy of another agency's names, typed again: each name may slip, as any typed name may. */
+function retypeNames(random: Random, names: NameRendering): NameRendering {
+  const retype = (text: string) => (!names.inScript && random.chance(NAME_TYPO_CHANCE) ? typo(random, text) : text)
+  return { given: names.given.map(retype), family: names.family.map(retype), other: names.other.map((alias) => alias.split(' ').map(retype).join(' ')), inScript: names.inScript }
+}
+
+/** How a date of birth is known: stated and documented (exact), a 1 January default, an assessed range, a disputed claim, or none. */
+function renderDateOfBirth(random: Random, person: TruePerson, today: string): DateOfBirthRendering {
+  const mix = person.group === 'GBR' ? DOB_MIX.british : DOB_MIX.arrived
   const roll = random.next()
   const year = Number(person.dateOfBirth.slice(0, 4))
-  if (roll < mix.exact) {
-    if (random.chance(0.03)) dateOfBirth = dateTypo(random, person.dateOfBirth, today)
-  } else if (roll < mix.exact + mix.default) {
-    dateOfBirth = `${year + random.int(-1, 1)}-01-01`
-  } else if (roll < mix.exact + mix.default + mix.assessed) {
+  if (roll < mix.exact) return { kind: 'exact', dateOfBirth: person.dateOfBirth, dobEarliest: null, dobLatest: null }
+  if (roll < mix.exact + mix.default) return { kind: 'default', dateOfBirth: `${year + random.int(-1, 1)}-01-01`, dobEarliest: null, dobLatest: null }
+  if (roll < mix.exact + mix.default + mix.assessed) {
     // An age assessment: a year, or a two-year span, around the true year.
     const from = year + random.int(-1, 0)
     const to = random.chance(0.5) ? from : from + 1
-    dateOfBirth = null
-    dobEarliest = `${from}-01-01`
-    dobLatest = `${to}-12-31`
-    if (dobLatest > today) dobLatest = today
-  } else if (roll < mix.exact + mix.default + mix.assessed + mix.disputed) {
+    const latest = `${to}-12-31`
+    return { kind: 'assessed', dateOfBirth: null, dobEarliest: `${from}-01-01`, dobLatest: latest > today ? today : latest }
+  }
+  if (roll < mix.exact + mix.default + mix.assessed + mix.disputed) {
     // A claimed date: younger by one to three years.
-    dateOfBirth = addDays(person.dateOfBirth, random.int(365, 3 * 365))
-    if (dateOfBirth > today) dateOfBirth = person.dateOfBirth
-  } else dateOfBirth = null
+    const claimed = addDays(person.dateOfBirth, random.int(365, 3 * 365))
+    return { kind: 'disputed', dateOfBirth: claimed > today ? person.dateOfBirth : claimed, dobEarliest: null, dobLatest: null }
+  }
+  return { kind: 'none', dateOfBirth: null, dobEarliest: null, dobLatest: null }
+}
+
+/** A date of birth as typed into one record: an exact date may slip; a default or a range is picked, not typed. */
+function typeDateOfBirth(random: Random, known: DateOfBirthRendering, today: string): DateOfBirthRendering {
+  if (known.kind !== 'exact' || known.dateOfBirth === null || !random.chance(DATE_TYPO_CHANCE)) return known
+  return { ...known, dateOfBirth: dateTypo(random, known.dateOfBirth, today) }
+}
+
+/** The Home Office's rendering of a child who arrived from abroad, made once when the child is screened. */
+function officialRendering(random: Random, person: TruePerson, today: string): OfficialRendering {
+  // Names as screened; slips come when each record types them (retypeNames).
+  const names = renderNames(random, person, 0)
+  const datesOfBirth = [renderDateOfBirth(random, person, today)]
+  if (random.chance(LINEAGE.reassessed)) datesOfBirth.push(renderDateOfBirth(random, person, today))
+  return { names, datesOfBirth }
+}
+
+/**
+ * One agency's record of a child. A British child's records, and an arrived child's first contacts (`firstContact`
+ * forces one: an officer meeting the child), are each rendered on their own; an arrived child's other records copy
+ * the Home Office's rendering from the referral (LINEAGE).
+ */
+function renderRecord(random: Random, person: TruePerson, recordId: string, today: string, firstContact = false): PersonRecord {
+  const official = person.official
+  const copied = official !== null && !firstContact && random.chance(LINEAGE.copiedFromReferral)
+  let names: NameRendering
+  let known: DateOfBirthRendering
+  let source: string
+  let referenceChance: number
+  if (copied) {
+    names = retypeNames(random, official.names)
+    known = random.pick(official.datesOfBirth)
+    source = random.pick(SOURCES)
+    referenceChance = source === 'police' ? LINEAGE.referenceOnPoliceCopy : 1
+  } else {
+    names = renderNames(random, person, NAME_TYPO_CHANCE)
+    known = renderDateOfBirth(random, person, today)
+    source = firstContact || official !== null ? 'police' : random.pick(SOURCES)
+    referenceChance = LINEAGE.referenceAtFirstContact
+  }
+  const { dateOfBirth, dobEarliest, dobLatest } = typeDateOfBirth(random, known, today)
 
   const identifiers: { type: string; value: string }[] = []
-  if (person.homeOfficeReference && random.chance(HOME_OFFICE_REFERENCE_SHARE)) identifiers.push({ type: 'home_office_reference', value: random.chance(0.02) ? typo(random, person.homeOfficeReference) : person.homeOfficeReference })
+  if (person.homeOfficeReference && random.chance(referenceChance)) identifiers.push({ type: 'home_office_reference', value: random.chance(0.02) ? typo(random, person.homeOfficeReference) : person.homeOfficeReference })
   if (person.pncId && random.chance(0.3)) identifiers.push({ type: 'pnc_id', value: person.pncId })
 
   return {
     recordId,
-    source: random.pick(SOURCES),
-    givenNames: given.join(' '),
-    familyName: family.join(' '),
-    otherNames: other,
+    source,
+    givenNames: names.given.join(' '),
+    familyName: names.family.join(' '),
+    otherNames: names.other,
     dateOfBirth,
     dobEarliest: dateOfBirth ?? dobEarliest,
     dobLatest: dateOfBirth ?? dobLatest,
@@ -366,19 +483,27 @@ export interface Generated {
   persons: number
 }
 
-/** Persons and their records (each person one or more records, from different agencies). */
-export function generateRecords(options: GeneratorOptions): Generated {
-  const random = new Random(options.seed ?? 20261121)
+/** Each person in turn with their records, from one seeded stream (the same options give the same persons and records). */
+function* personsWithRecords(random: Random, options: GeneratorOptions, recordId: (k: number) => string): Generator<{ person: TruePerson; records: PersonRecord[] }> {
   const today = options.today ?? '2026-11-21'
   const further = options.furtherRecordChance ?? 0.5
   const maxRecords = options.maxRecordsPerPerson ?? 4
-  const records: PersonRecord[] = []
   for (let p = 0; p < options.persons; p++) {
     const person = newPerson(random, `p${p + 1}`, today)
+    if (person.group !== 'GBR') person.official = officialRendering(random, person, today)
     let count = 1
     while (count < maxRecords && random.chance(further)) count++
-    for (let k = 0; k < count; k++) records.push(renderRecord(random, person, `r${records.length + 1}`, today))
+    const records: PersonRecord[] = []
+    for (let k = 0; k < count; k++) records.push(renderRecord(random, person, recordId(k), today))
+    yield { person, records }
   }
+}
+
+/** Persons and their records (each person one or more records, from different agencies). */
+export function generateRecords(options: GeneratorOptions): Generated {
+  const random = new Random(options.seed ?? 20261121)
+  const records: PersonRecord[] = []
+  for (const { records: own } of personsWithRecords(random, options, (k) => `r${records.length + k + 1}`)) records.push(...own)
   // Shuffle, so a file's order says nothing about who is who.
   for (let i = records.length - 1; i > 0; i--) {
     const j = random.int(0, i)
@@ -389,28 +514,20 @@ export function generateRecords(options: GeneratorOptions): Generated {
   return { records, persons: options.persons }
 }
 
-/** One new record of each chosen person, as an officer would write it on meeting them: for search queries. */
+/** One new record of each chosen person, as an officer would write it on meeting them (a first contact): for search queries. */
 export function generateEncounters(options: GeneratorOptions & { corpus: PersonRecord[]; queries: number }): PersonRecord[] {
   // Re-create the persons from the same seed, then render a further record for a sample of them.
   const random = new Random(options.seed ?? 20261121)
   const today = options.today ?? '2026-11-21'
-  const further = options.furtherRecordChance ?? 0.5
-  const maxRecords = options.maxRecordsPerPerson ?? 4
   const persons: TruePerson[] = []
-  for (let p = 0; p < options.persons; p++) {
-    const person = newPerson(random, `p${p + 1}`, today)
-    persons.push(person)
-    let count = 1
-    while (count < maxRecords && random.chance(further)) count++
-    for (let k = 0; k < count; k++) renderRecord(random, person, 'x', today)
-  }
+  for (const { person } of personsWithRecords(random, options, () => 'x')) persons.push(person)
   const inCorpus = new Set(options.corpus.map((record) => record.extra.person_id))
   const candidates = persons.filter((person) => inCorpus.has(person.id))
   const pick = new Random((options.seed ?? 20261121) + 7)
   const queries: PersonRecord[] = []
   for (let q = 0; q < options.queries && candidates.length > 0; q++) {
     const person = candidates[pick.int(0, candidates.length - 1)] as TruePerson
-    queries.push(renderRecord(pick, person, `q${q + 1}`, today))
+    queries.push(renderRecord(pick, person, `q${q + 1}`, today, true))
   }
   return queries
 }

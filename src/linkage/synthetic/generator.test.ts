@@ -1,0 +1,67 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { generateEncounters, generateRecords, HOME_OFFICE_REFERENCE_SHARE } from './generator.ts'
+import type { PersonRecord } from '../person-record.ts'
+
+const hasReference = (record: PersonRecord) => record.identifiers.some((identifier) => identifier.type === 'home_office_reference')
+const isDefault = (record: PersonRecord) => record.dateOfBirth?.endsWith('-01-01') === true
+const isRange = (record: PersonRecord) => record.dateOfBirth === null && record.dobEarliest !== null
+
+/** Pairs of records of one child who arrived from abroad. */
+function arrivedPairs(records: PersonRecord[]): [PersonRecord, PersonRecord][] {
+  const byPerson = new Map<string, PersonRecord[]>()
+  for (const record of records) {
+    if (record.extra.group === 'GBR') continue
+    const own = byPerson.get(record.extra.person_id ?? '') ?? []
+    own.push(record)
+    byPerson.set(record.extra.person_id ?? '', own)
+  }
+  const pairs: [PersonRecord, PersonRecord][] = []
+  for (const own of byPerson.values()) for (let i = 0; i < own.length; i++) for (let j = i + 1; j < own.length; j++) pairs.push([own[i] as PersonRecord, own[j] as PersonRecord])
+  return pairs
+}
+
+test('the same seed gives the same records and encounters; another seed others', () => {
+  const first = generateRecords({ persons: 400, seed: 21 })
+  const again = generateRecords({ persons: 400, seed: 21 })
+  assert.deepEqual(again.records, first.records)
+  assert.notDeepEqual(generateRecords({ persons: 400, seed: 22 }).records, first.records)
+  const encounters = (records: PersonRecord[]) => generateEncounters({ persons: 400, seed: 21, corpus: records, queries: 50 })
+  assert.deepEqual(encounters(again.records), encounters(first.records))
+})
+
+test("an arrived child's records copy one age assessment from the referral: the same default date and the same assessed range far more often than chance", () => {
+  const { records } = generateRecords({ persons: 6000, seed: 17 })
+  const pairs = arrivedPairs(records)
+  const bothDefault = pairs.filter(([a, b]) => isDefault(a) && isDefault(b))
+  const sameDefault = bothDefault.filter(([a, b]) => a.dateOfBirth === b.dateOfBirth)
+  const bothRange = pairs.filter(([a, b]) => isRange(a) && isRange(b))
+  const sameRange = bothRange.filter(([a, b]) => a.dobEarliest === b.dobEarliest && a.dobLatest === b.dobLatest)
+  assert.ok(bothDefault.length > 200 && bothRange.length > 200, `${bothDefault.length} and ${bothRange.length} pairs`)
+  // Were each record's default year drawn on its own (the true year or one either side), two would agree about a third of the time.
+  assert.ok(sameDefault.length / bothDefault.length > 0.7, `same default date in ${sameDefault.length} of ${bothDefault.length}`)
+  // Likewise two ranges drawn on their own (four spans around the true year) agree about a quarter of the time.
+  assert.ok(sameRange.length / bothRange.length > 0.45, `same range in ${sameRange.length} of ${bothRange.length}`)
+})
+
+test('each record taken alone is as likely as before to carry a reference or a default date; the council and the Home Office always carry the reference', () => {
+  const { records } = generateRecords({ persons: 6000, seed: 17 })
+  const arrived = records.filter((record) => record.extra.group !== 'GBR')
+  const share = (predicate: (record: PersonRecord) => boolean) => arrived.filter(predicate).length / arrived.length
+  assert.ok(Math.abs(HOME_OFFICE_REFERENCE_SHARE - 0.6) < 1e-9)
+  assert.ok(Math.abs(share(hasReference) - 0.6) < 0.03, `reference on ${share(hasReference)}`)
+  assert.ok(Math.abs(share(isDefault) - 0.25) < 0.03, `default date on ${share(isDefault)}`)
+  const official = arrived.filter((record) => record.source === 'home_office' || record.source === 'local_authority')
+  assert.ok(official.length > 1000)
+  assert.ok(official.every(hasReference), 'a council or Home Office record without the reference')
+  assert.ok(records.filter((record) => record.extra.group === 'GBR').every((record) => !hasReference(record)))
+})
+
+test('an encounter is a first contact: written by the police from what the child says, not copied from the referral', () => {
+  const { records } = generateRecords({ persons: 3000, seed: 19, furtherRecordChance: 0 })
+  const queries = generateEncounters({ persons: 3000, seed: 19, furtherRecordChance: 0, corpus: records, queries: 600 })
+  assert.ok(queries.every((query) => query.source === 'police'))
+  const arrived = queries.filter((query) => query.extra.group !== 'GBR')
+  const withReference = arrived.filter(hasReference).length / arrived.length
+  assert.ok(withReference > 0.15 && withReference < 0.35, `reference on ${withReference} of encounters`)
+})

@@ -4,6 +4,7 @@ import { SaxesParser } from 'saxes'
 import { decodeText, readCsvTable, summarise, type FileSummary, type IncomingFile } from '../files.ts'
 import { fileIssue, FILE_RULE, type Issue } from '../report.ts'
 import type { CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEnded, ReasonForNewEpisode, ReasonForPlacementChange } from '../../care/care.codes.ts'
+import type { CareEpisode } from '../../care/care.service.ts'
 import { normalisePostcode } from '../../../lib/geo.ts'
 import { isoOfDmy, sexOfCode } from './ssda903.codes.ts'
 import { columnsOf, IMPORTED_TABLES, isImportedTable, recogniseTable, type ImportedTable, type SourceRow, type SourceTables, type TableName } from './ssda903.tables.ts'
@@ -219,21 +220,22 @@ function readXml(file: IncomingFile, text: string, result: ReadReturn) {
 
 // ------------------------------------------------------------------ a valid child in Lantern's terms
 
-export interface EpisodeOfCare {
-  line: number
-  startedOn: string
-  reasonForNewEpisode: ReasonForNewEpisode
-  legalStatus: LegalStatus
-  categoryOfNeed: CategoryOfNeed
-  placementType: PlacementType
-  placementProvider: PlacementProvider | null
-  endedOn: string | null
-  reasonEnded: ReasonEnded | null
-  reasonForPlacementChange: ReasonForPlacementChange | null
-  homePostcode: string | null
-  placementPostcode: string | null
-  providerUrn: string | null
-}
+/** An episode of care as the return states it (the register works out the host and distance), with its line. */
+export type EpisodeOfCare = { line: number } & Pick<
+  CareEpisode,
+  | 'startedOn'
+  | 'reasonForNewEpisode'
+  | 'legalStatus'
+  | 'categoryOfNeed'
+  | 'placementType'
+  | 'placementProvider'
+  | 'endedOn'
+  | 'reasonEnded'
+  | 'reasonForPlacementChange'
+  | 'homePostcode'
+  | 'placementPostcode'
+  | 'providerUrn'
+>
 
 export interface MissingPeriod {
   line: number

@@ -21,6 +21,7 @@ import { identityPages } from '../modules/identity/identity.pages.ts'
 import { purposePages } from './pages/purpose/purpose.pages.ts'
 import { reportPages } from './pages/report/report.pages.ts'
 import { peoplePages } from './pages/people/people.pages.ts'
+import { personDetailsPages } from './pages/people/person-details.pages.ts'
 import { episodePages } from './pages/episodes/episode.pages.ts'
 import { registerPages } from './pages/register/register.pages.ts'
 import { auditPages } from './pages/audit/audit.pages.ts'
@@ -70,6 +71,7 @@ const PAGES: readonly WebPages[] = [
   taskPages,
   reportPages,
   peoplePages,
+  personDetailsPages,
   episodePages,
   registerPages,
   auditPages,

@@ -29,6 +29,7 @@ import { profilePages } from './pages/profiles/profile.pages.ts'
 import { statisticsPages } from '../modules/statistics/statistics.pages.ts'
 import { placementPages } from './pages/placements/placements.pages.ts'
 import { nrmPages } from './pages/nrm/nrm.pages.ts'
+import { guardianPages } from './pages/guardians/guardians.pages.ts'
 import { interchangePages } from '../modules/interchange/interchange.pages.ts'
 import { alertPages } from './pages/alerts/alerts.pages.ts'
 import { taskPages } from './pages/tasks/tasks.pages.ts'
@@ -78,6 +79,7 @@ const PAGES: readonly WebPages[] = [
   profilePages,
   placementPages,
   nrmPages,
+  guardianPages,
   purposePages,
   statisticsPages,
   identityPages,

@@ -6,11 +6,11 @@ import { scriptOf } from '../../../lib/names.ts'
 
 // The "change a person's details" form: names as rows (kind, as written, script, transliteration), sex, date of
 // birth (one day, or a range, with how it is known), nationalities, description and the two flags a caseworker
-// sets. Only what changed is sent to the people service, so its audit row says which parts were altered.
+// sets. A range is the date of birth (its earliest) plus a box "known only as a range" revealing the latest: a
+// checkbox, not radios, reveals it, since GOV.UK's script marks a revealing radio aria-expanded, which ARIA does
+// not allow on a radio (axe's aria-allowed-attr). Only what changed is sent to the people service, so its audit row says which parts were altered.
 // The rules (dates of birth, suspicion dates, lengths, codes) are the service's; this only reads the answers.
 
-export const DOB_KINDS = ['exact', 'range', 'unknown'] as const
-export type DobKind = (typeof DOB_KINDS)[number]
 export const PERSON_FLAGS = ['unaccompanied', 'suspectedTrafficking'] as const
 
 /** Empty name rows offered for adding names (no JavaScript needed: clear a row's name to remove it). */
@@ -65,12 +65,12 @@ export function valuesOf(person: Person): { values: FormBody; nameRows: number[]
   })
   const nameRows = Array.from({ length: person.names.length + BLANK_NAME_ROWS }, (_, row) => row)
   const dob = person.dateOfBirth
-  const dobKind: DobKind = !dob || (!dob.earliest && !dob.latest) ? 'unknown' : dob.earliest === dob.latest ? 'exact' : 'range'
+  const range = dob !== null && dob.earliest !== dob.latest
   Object.assign(
     values,
-    { sex: person.sex, dobKind, dobSource: dob?.source ?? '', ageDisputed: person.ageDisputed ? ['yes'] : [] },
-    dobKind === 'exact' ? dateValues('dob', dob?.earliest) : {},
-    dobKind === 'range' ? { ...dateValues('dobEarliest', dob?.earliest), ...dateValues('dobLatest', dob?.latest) } : {},
+    { sex: person.sex, dobSource: dob?.source ?? '', dobRange: range ? ['yes'] : [], ageDisputed: person.ageDisputed ? ['yes'] : [] },
+    dateValues('dob', dob?.earliest ?? dob?.latest),
+    range ? dateValues('dobLatest', dob.latest) : {},
     {
       nationalities: person.nationalities.join(', '),
       heightCm: person.description.heightCm === null ? '' : String(person.description.heightCm),
@@ -90,7 +90,7 @@ export function valuesOf(person: Person): { values: FormBody; nameRows: number[]
  * Reads the form. `nameRows[i]` is the form row of the i-th name sent to the service (blank rows are left out), so
  * a service error on `names/1/script` can be shown on the row it came from.
  */
-export function readPersonDetails(body: FormBody, t: Translate): { problems: FormProblems; value: PersonDetails | null; nameRows: number[]; dobKind: DobKind | null } {
+export function readPersonDetails(body: FormBody, t: Translate): { problems: FormProblems; value: PersonDetails | null; nameRows: number[]; dobRange: boolean } {
   const problems = new FormProblems()
   const rows = nameRowsOf(body)
   const names: PersonDetails['names'] = []
@@ -120,14 +120,13 @@ export function readPersonDetails(body: FormBody, t: Translate): { problems: For
 
   const sex = choice(body, 'sex', SEXES, problems, t('report.person.sexRequired'), 'sex')
 
-  const dobKind = choice(body, 'dobKind', DOB_KINDS, problems, t('personEdit.dobKindRequired'), 'dobKind')
-  let dateOfBirth: PersonDetails['dateOfBirth'] = null
-  if (dobKind === 'exact' || dobKind === 'range') {
-    const earliest = dobKind === 'exact' ? dateInput(body, 'dob', t('personEdit.dobLabel'), problems, t, true) : dateInput(body, 'dobEarliest', t('personEdit.dobEarliestLabel'), problems, t, true)
-    const latest = dobKind === 'exact' ? earliest : dateInput(body, 'dobLatest', t('personEdit.dobLatestLabel'), problems, t, true)
-    const source = choice(body, 'dobSource', DOB_SOURCES, problems, t('report.person.dobSourceRequired'), 'dobSource')
-    if (earliest && latest && source) dateOfBirth = { earliest, latest, source }
-  }
+  // Blank is "not known"; with the range box ticked, the date is the earliest and the latest is asked as well.
+  const dobRange = list(body, 'dobRange').includes('yes')
+  const earliest = dateInput(body, 'dob', t('personEdit.dobLabel'), problems, t, false)
+  const latest = dobRange ? dateInput(body, 'dobLatest', t('personEdit.dobLatestLabel'), problems, t, earliest !== null) : earliest
+  if (earliest === null && latest !== null) problems.add('dob', t('personEdit.dobEarliestRequired'), 'dob-day')
+  const source = earliest !== null ? choice(body, 'dobSource', DOB_SOURCES, problems, t('report.person.dobSourceRequired'), 'dobSource') : null
+  const dateOfBirth: PersonDetails['dateOfBirth'] = earliest && latest && source ? { earliest, latest, source } : null
 
   const nationalities = [...new Set(text(body, 'nationalities').split(/[\s,;]+/).filter((code) => code !== '').map((code) => code.toUpperCase()))]
   if (nationalities.some((code) => !/^[A-Z]{3}$/.test(code))) problems.add('nationalities', t('personEdit.nationalityFormat'))
@@ -139,11 +138,11 @@ export function readPersonDetails(body: FormBody, t: Translate): { problems: For
   // The day suspicion began is read only while the box is ticked (without JavaScript its field is always shown).
   const suspectedTraffickingSince = suspectedTrafficking ? dateInput(body, 'suspectedTraffickingSince', t('personEdit.sinceLabel'), problems, t, false) : null
 
-  if (!problems.empty || !sex || !dobKind || (dobKind !== 'unknown' && !dateOfBirth)) return { problems, value: null, nameRows, dobKind }
+  if (!problems.empty || !sex) return { problems, value: null, nameRows, dobRange }
   return {
     problems,
     nameRows,
-    dobKind,
+    dobRange,
     value: {
       names,
       sex,
@@ -195,16 +194,16 @@ export function changesOf(person: Person, details: PersonDetails): PersonChanges
 }
 
 const DESCRIPTION_FIELDS = ['heightCm', 'build', 'hair', 'eyes', 'distinguishingMarks', 'notes']
-const DATE_FIELDS = ['dob', 'dobEarliest', 'dobLatest', 'suspectedTraffickingSince']
+const DATE_FIELDS = ['dob', 'dobLatest', 'suspectedTraffickingSince']
 
 /** The form field a service error path belongs to (`names/1/script` to the row it came from, and so on). */
-export function fieldOfServicePath(path: string, nameRows: readonly number[], dobKind: DobKind | null): string | undefined {
+export function fieldOfServicePath(path: string, nameRows: readonly number[], dobRange: boolean): string | undefined {
   const name = /^names\/(\d+)\/(kind|text|script|transliteration)$/.exec(path)
   if (name) return `name-${nameRows[Number(name[1])] ?? 0}-${name[2]}`
   if (path === 'names' || path.startsWith('names/')) return `name-${nameRows[0] ?? 0}-text`
   if (path === 'sex' || path === 'ageDisputed') return path
   if (path === 'dateOfBirth/source') return 'dobSource'
-  if (path.startsWith('dateOfBirth')) return dobKind === 'exact' ? 'dob' : path === 'dateOfBirth/earliest' ? 'dobEarliest' : 'dobLatest'
+  if (path.startsWith('dateOfBirth')) return dobRange && path === 'dateOfBirth/latest' ? 'dobLatest' : 'dob'
   if (path === 'nationalities' || path.startsWith('nationalities/')) return 'nationalities'
   const description = /^description\/(\w+)$/.exec(path)
   if (description?.[1] && DESCRIPTION_FIELDS.includes(description[1])) return description[1]

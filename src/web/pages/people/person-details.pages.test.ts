@@ -21,7 +21,7 @@ function form(version: string, answers: Record<string, string | string[]> = {}):
     'name-1-kind': 'family', 'name-1-text': 'Nguyễn', 'name-1-script': 'Latn', 'name-1-transliteration': 'Nguyen',
     'name-2-kind': '', 'name-2-text': '', 'name-2-script': '', 'name-2-transliteration': '',
     'name-3-kind': '', 'name-3-text': '', 'name-3-script': '', 'name-3-transliteration': '',
-    sex: 'male', dobKind: 'range', 'dobEarliest-day': '1', 'dobEarliest-month': '1', 'dobEarliest-year': '2008',
+    sex: 'male', 'dob-day': '1', 'dob-month': '1', 'dob-year': '2008', dobRange: 'yes',
     'dobLatest-day': '31', 'dobLatest-month': '12', 'dobLatest-year': '2008', dobSource: 'assessed',
     nationalities: 'VNM', heightCm: '', build: '', hair: '', eyes: '', distinguishingMarks: '', notes: '',
     ...answers,
@@ -74,14 +74,15 @@ describe('person details and photo pages', () => {
     const page = await editPage(web, personId)
     assert.match(page.body, /<h1 class="govuk-heading-l">Change personal details<\/h1>/)
     assert.match(page.body, /id="name-1-text" name="name-1-text" type="text" spellcheck="false" value="Nguyễn"/)
-    assert.match(page.body, /id="dobKind-2" name="dobKind" type="radio" value="range" checked/, 'an assessed year of birth is a range')
+    assert.match(page.body, /id="dobRange" name="dobRange" type="checkbox" value="yes" checked/, 'an assessed year of birth is a range')
+    assert.match(page.body, /id="dobLatest-day" name="dobLatest-day" type="text" value="31"/)
     assert.match(page.body, /id="name-3-text"/, 'two empty rows for adding names')
 
     const since = daysAgo(12)
     const [year, month, day] = since.split('-')
     const saved = await web.post(`/people/${personId}/edit`, form(versionOn(page.body), {
       'name-2-kind': 'alias', 'name-2-text': 'محمد', 'name-2-transliteration': 'Muhammad',
-      'dobEarliest-month': '3', 'dobLatest-month': '9', 'dobLatest-day': '30',
+      'dob-month': '3', 'dobLatest-month': '9', 'dobLatest-day': '30',
       nationalities: 'vnm, eri', heightCm: '152', hair: 'Black, short',
       flags: ['suspectedTrafficking'], 'suspectedTraffickingSince-day': String(Number(day)), 'suspectedTraffickingSince-month': String(Number(month)), 'suspectedTraffickingSince-year': year ?? '',
     }))
@@ -112,7 +113,7 @@ describe('person details and photo pages', () => {
     assert.match(again.body, /name="suspectedTraffickingSince-day" type="text" value="\d+"/, 'the day suspicion began is shown for correction')
     const exact = await web.post(`/people/${personId}/edit`, form(versionOn(again.body), {
       'name-2-kind': 'alias', 'name-2-text': 'محمد', 'name-2-transliteration': 'Muhammad', nationalities: 'VNM ERI', heightCm: '152', hair: 'Black, short',
-      dobKind: 'exact', 'dob-day': '14', 'dob-month': '3', 'dob-year': '2008', dobSource: 'documented', ageDisputed: 'yes',
+      dobRange: [], 'dob-day': '14', 'dob-month': '3', 'dob-year': '2008', dobSource: 'documented', ageDisputed: 'yes',
     }))
     assert.equal(exact.statusCode, 303, exact.body)
     const final = await record(personId)
@@ -125,7 +126,7 @@ describe('person details and photo pages', () => {
     const same = await editPage(web, personId)
     const unchanged = await web.post(`/people/${personId}/edit`, form(versionOn(same.body), {
       'name-2-kind': 'alias', 'name-2-text': 'محمد', 'name-2-script': 'Arab', 'name-2-transliteration': 'Muhammad', nationalities: 'VNM, ERI', heightCm: '152', hair: 'Black, short',
-      dobKind: 'exact', 'dob-day': '14', 'dob-month': '3', 'dob-year': '2008', dobSource: 'documented', ageDisputed: 'yes',
+      dobRange: [], 'dob-day': '14', 'dob-month': '3', 'dob-year': '2008', dobSource: 'documented', ageDisputed: 'yes',
     }))
     assert.equal(unchanged.headers.location, `/people/${personId}?saved=unchanged`)
     assert.equal((await updates(personId)).length, 2)
@@ -160,7 +161,7 @@ describe('person details and photo pages', () => {
 
     // Answers the form accepts and the people service refuses: each shown on its own field.
     const refused = await web.post(`/people/${personId}/edit`, form(version, {
-      'dobEarliest-year': '2009', dobLatest: '', 'dobLatest-year': '2008',
+      'dob-year': '2009', 'dobLatest-year': '2008',
       flags: ['suspectedTrafficking'], 'suspectedTraffickingSince-day': '1', 'suspectedTraffickingSince-month': '1', 'suspectedTraffickingSince-year': String(Number(today.slice(0, 4)) + 1),
     }))
     assert.equal(refused.statusCode, 400, refused.body)
@@ -171,6 +172,8 @@ describe('person details and photo pages', () => {
     assert.deepEqual(errorSummary(future.body), [{ text: 'The day suspicion began must not be in the future', href: '#suspectedTraffickingSince-day' }])
     const stated = await web.post(`/people/${personId}/edit`, form(version, { dobSource: 'stated' }))
     assert.deepEqual(errorSummary(stated.body), [{ text: 'A stated date of birth is one day: earliest and latest must be the same', href: '#dobLatest-day' }])
+    const latestOnly = await web.post(`/people/${personId}/edit`, form(version, { 'dob-day': '', 'dob-month': '', 'dob-year': '' }))
+    assert.deepEqual(errorSummary(latestOnly.body), [{ text: 'Enter the earliest date of birth', href: '#dob-day' }])
     const noNames = await web.post(`/people/${personId}/edit`, form(version, { 'name-0-text': '', 'name-1-text': '', 'name-1-transliteration': '' }))
     assert.deepEqual(errorSummary(noNames.body), [{ text: 'Enter at least one name', href: '#name-0-text' }])
     const brokenVersion = await web.post(`/people/${personId}/edit`, form('abc', { sex: 'female' }))

@@ -101,7 +101,7 @@ function routes(services: Services): FastifyPluginAsync {
           return reply.redirect(`${paths.person(personId)}?saved=details`, 303)
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error
-          problems = fromServiceErrors(error.errors, { fieldOf: (path) => fieldOfServicePath(path, read.nameRows, read.dobKind), anchorOf, fallbackField: 'save' })
+          problems = fromServiceErrors(error.errors, { fieldOf: (path) => fieldOfServicePath(path, read.nameRows, read.dobRange), anchorOf, fallbackField: 'save' })
         }
       }
       return reply.view(`${VIEWS}/person-details.njk`, {

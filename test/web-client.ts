@@ -11,6 +11,27 @@ export interface WebClient {
   get: (url: string) => Promise<LightMyRequestResponse>
   /** Posts a form with the CSRF token of the last page read (`_csrf: null` to leave it out, or a string to forge it). */
   post: (url: string, form: Record<string, string | string[]>, options?: { csrf?: string | null }) => Promise<LightMyRequestResponse>
+  /** Posts a multipart form (text fields, then files) with the CSRF token of the last page read, as `post` does. */
+  postMultipart: (url: string, form: Record<string, string>, files: MultipartFile[], options?: { csrf?: string | null }) => Promise<LightMyRequestResponse>
+}
+
+export interface MultipartFile {
+  field: string
+  filename: string
+  contentType: string
+  bytes: Uint8Array
+}
+
+/** A multipart/form-data body as a browser sends it: text fields, then one part per file. */
+export function multipartBody(fields: Record<string, string>, files: MultipartFile[]): { payload: Buffer; contentType: string } {
+  const boundary = `----lantern${Date.now().toString(36)}`
+  const parts: Buffer[] = []
+  for (const [name, value] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
+  for (const file of files) {
+    parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\ncontent-type: ${file.contentType}\r\n\r\n`), Buffer.from(file.bytes), Buffer.from('\r\n'))
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`))
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` }
 }
 
 export async function webClient(kit: TestKit, user: TestUser): Promise<WebClient> {
@@ -36,6 +57,11 @@ export async function webClient(kit: TestKit, user: TestUser): Promise<WebClient
       const token = options.csrf === undefined ? csrf : options.csrf
       const payload = encode(token === null ? form : { ...form, _csrf: token })
       return keep(await kit.app.inject({ method: 'POST', url, payload, headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' } }))
+    },
+    postMultipart: async (url, form, files, options = {}) => {
+      const token = options.csrf === undefined ? csrf : options.csrf
+      const { payload, contentType } = multipartBody(token === null ? form : { _csrf: token, ...form }, files)
+      return keep(await kit.app.inject({ method: 'POST', url, payload, headers: { cookie: cookieHeader(), 'content-type': contentType } }))
     },
   }
   await client.get('/sign-in')

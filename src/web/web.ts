@@ -21,6 +21,7 @@ import { identityPages } from '../modules/identity/identity.pages.ts'
 import { purposePages } from './pages/purpose/purpose.pages.ts'
 import { reportPages } from './pages/report/report.pages.ts'
 import { peoplePages } from './pages/people/people.pages.ts'
+import { personDetailsPages } from './pages/people/person-details.pages.ts'
 import { episodePages } from './pages/episodes/episode.pages.ts'
 import { registerPages } from './pages/register/register.pages.ts'
 import { auditPages } from './pages/audit/audit.pages.ts'
@@ -28,6 +29,7 @@ import { profilePages } from './pages/profiles/profile.pages.ts'
 import { statisticsPages } from '../modules/statistics/statistics.pages.ts'
 import { placementPages } from './pages/placements/placements.pages.ts'
 import { nrmPages } from './pages/nrm/nrm.pages.ts'
+import { guardianPages } from './pages/guardians/guardians.pages.ts'
 import { interchangePages } from '../modules/interchange/interchange.pages.ts'
 import { alertPages } from './pages/alerts/alerts.pages.ts'
 import { taskPages } from './pages/tasks/tasks.pages.ts'
@@ -70,12 +72,14 @@ const PAGES: readonly WebPages[] = [
   taskPages,
   reportPages,
   peoplePages,
+  personDetailsPages,
   episodePages,
   registerPages,
   auditPages,
   profilePages,
   placementPages,
   nrmPages,
+  guardianPages,
   purposePages,
   statisticsPages,
   identityPages,

@@ -33,6 +33,7 @@ export const ACTIONS = {
   UPDATE_NRM_REFERRAL: 'alteration',
   RECORD_NRM_DECISION: 'collection',
   ASSIGN_GUARDIAN: 'collection',
+  VIEW_GUARDIAN_ASSIGNMENT: 'consultation',
   UPDATE_GUARDIAN_ASSIGNMENT: 'alteration',
   CREATE_PROTOCOL_PROFILE: 'collection',
   VIEW_PROTOCOL_PROFILE: 'consultation',

@@ -95,9 +95,11 @@ export const PersonUpdateInput = Type.Object(
 )
 export type PersonUpdateInput = Static<typeof PersonUpdateInput>
 
+export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
+
 export const PhotoInput = Type.Object(
   {
-    contentType: OneOf(['image/jpeg', 'image/png', 'image/webp'] as const),
+    contentType: OneOf(PHOTO_CONTENT_TYPES),
     dataBase64: Type.String({ minLength: 4, maxLength: 2_800_000, errorMessage: 'must be the image, base64-encoded, at most 2 MB' }),
     takenOn: Type.Optional(Nullable(IsoDate())),
     caption: Type.Optional(Nullable(Text(200))),

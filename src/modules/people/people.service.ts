@@ -66,7 +66,8 @@ export interface PersonSummary {
   updatedAt: Date
 }
 
-const MAX_PHOTO_BYTES = 2 * 1024 * 1024
+/** The largest photo accepted (the API's base64 limit allows for it). */
+export const MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
 function dateOfBirthOf(row: { dob_earliest: string | null; dob_latest: string | null; dob_source: string | null }): DateOfBirth | null {
   if (row.dob_earliest === null && row.dob_latest === null) return null

@@ -157,3 +157,15 @@ export async function lockAssignment(db: Kysely<Database>, id: string) {
 export async function updateAssignmentVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'ictg_assignment'>) {
   return updateVersioned(db, 'ictg_assignment', id, version, changes)
 }
+
+/** A person's assignments: current ones first, then the most recently allocated. */
+export async function listAssignmentsOfPerson(db: Kysely<Database>, personId: string) {
+  return db
+    .selectFrom('ictg_assignment')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy(sql`ended_on is null`, 'desc')
+    .orderBy('allocated_on', 'desc')
+    .orderBy('id', 'desc')
+    .execute()
+}

@@ -82,6 +82,19 @@ export function traffickingRoutes(trafficking: TraffickingService) {
       },
     }, async (request, reply) => reply.code(201).send(await trafficking.assignGuardian(requireActor(request), request.params.id, request.body)))
 
+    app.get('/people/:id/guardian-assignments', {
+      schema: {
+        tags,
+        summary: "A child's guardian assignments, current first",
+        params: IdParams,
+        response: { 200: Type.Array(GuardianAssignmentResponse), ...problemResponses },
+      },
+    }, async (request) => trafficking.listGuardianAssignmentsOfPerson(requireActor(request), request.params.id))
+
+    app.get('/guardian-assignments/:id', {
+      schema: { tags, summary: 'One guardian assignment', params: IdParams, response: { 200: GuardianAssignmentResponse, ...problemResponses } },
+    }, async (request) => trafficking.getGuardianAssignment(requireActor(request), request.params.id))
+
     app.patch('/guardian-assignments/:id', {
       schema: {
         tags,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database, RowUpdate } from '../../db/database.ts'
 import type { Actor } from '../access/actor.ts'
 import { can } from '../access/roles.ts'
-import { PurposeRequiredError, requirePersonRead, requirePersonWrite, resolvePersonAccess, type PersonAccess } from '../access/access.service.ts'
+import { PurposeRequiredError, requirePersonRead, requirePersonWrite, resolvePersonAccess, type PersonAccess, type PersonAccessLevel } from '../access/access.service.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { recordEvent } from '../events/events.service.ts'
 import { createAgenciesService, type Agency } from '../agencies/agencies.service.ts'
@@ -291,6 +291,14 @@ export function createTraffickingService(db: Kysely<Database>) {
     await asNotFound('Guardian assignment', () => requirePersonWrite(trx, actor, assignment.person_id))
   }
 
+  const viewAssignment = (personId: string, recordId: string | null, access: PersonAccess): AuditEntry => ({
+    action: 'VIEW_GUARDIAN_ASSIGNMENT',
+    subjectPersonId: personId,
+    recordType: 'ictg_assignment',
+    recordId,
+    detail: { access: access.level },
+  })
+
   return {
     // ---------------------------------------------------------------- referrals
 
@@ -561,6 +569,26 @@ export function createTraffickingService(db: Kysely<Database>) {
       })
     },
 
+    /**
+     * A child's guardian assignments, current first, for anyone who reads the child (a purpose outside the owning
+     * agency). Each assignment shown is audited; finding there is none is audited once, as for referrals.
+     */
+    async listGuardianAssignmentsOfPerson(actor: Actor, personId: string): Promise<GuardianAssignment[]> {
+      const access = await requirePersonRead(db, actor, personId)
+      const rows = await repo.listAssignmentsOfPerson(db, personId)
+      await recordAudit(db, actor, rows.length === 0 ? [viewAssignment(personId, null, access)] : rows.map((row) => viewAssignment(personId, row.id, access)))
+      return rows.map(toAssignment)
+    },
+
+    /** One assignment, for the child's readers (the same access as the list). */
+    async getGuardianAssignment(actor: Actor, id: string): Promise<GuardianAssignment> {
+      const row = await repo.findAssignment(db, id)
+      if (!row) throw new NotFoundError('Guardian assignment')
+      const access = await asNotFound('Guardian assignment', () => requirePersonRead(db, actor, row.person_id))
+      await recordAudit(db, actor, [viewAssignment(row.person_id, row.id, access)])
+      return toAssignment(row)
+    },
+
     /** Change the guardian or role, or end the assignment (send the version you read). */
     async updateGuardianAssignment(actor: Actor, id: string, rawInput: GuardianAssignmentUpdateInput): Promise<GuardianAssignment> {
       const input = parseInput(GuardianAssignmentUpdateInput, rawInput)
@@ -609,6 +637,20 @@ export function createTraffickingService(db: Kysely<Database>) {
 
 function isGuardianService(actor: Actor): boolean {
   return actor.agencyKind === 'ictg_service' && can.actAsGuardian(actor)
+}
+
+/**
+ * Whether this actor, reaching the child at `access`, may allocate a guardian: the owning agency, or a guardian of
+ * a guardian service (which allocates only its own). The same rule `assignGuardian` enforces; for pages to offer
+ * the action only to those it would succeed for.
+ */
+export function mayAssignGuardian(actor: Actor, access: PersonAccessLevel): boolean {
+  return access === 'owner' || isGuardianService(actor)
+}
+
+/** Whether this actor may change or end the assignment: the owning agency, or a guardian of its own service. */
+export function mayChangeGuardianAssignment(actor: Actor, access: PersonAccessLevel, assignment: Pick<GuardianAssignment, 'guardianAgencyId'>): boolean {
+  return access === 'owner' || (isGuardianService(actor) && assignment.guardianAgencyId === actor.agencyId)
 }
 
 export type TraffickingService = ReturnType<typeof createTraffickingService>

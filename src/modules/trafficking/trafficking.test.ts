@@ -659,4 +659,50 @@ describe('trafficking: NRM referrals, decisions and guardians', () => {
     const read = await kit.request(unassignedGuardian, { method: 'GET', url: `/api/v1/people/${personId}`, purpose: 'ICTG casework' })
     assert.equal(read.statusCode, 200)
   })
+  test("a child's assignments are read by the child's readers, current first, each read audited; strangers get 404", async () => {
+    const personId = await newPerson()
+    const assign = async (payload: Record<string, unknown>) => {
+      const response = await kit.request(officer, { method: 'POST', url: `/api/v1/people/${personId}/guardian-assignments`, payload: { guardianAgencyId: guardianService.id, role: 'direct_worker', ...payload } })
+      assert.equal(response.statusCode, 201, response.body)
+      return response.json() as { id: string; version: number }
+    }
+    const list = (by: TestUser, purpose?: string) => kit.request(by, { method: 'GET', url: `/api/v1/people/${personId}/guardian-assignments`, purpose })
+    const none = await list(officer)
+    assert.equal(none.statusCode, 200)
+    assert.deepEqual(none.json(), [])
+    const emptyAudit = await kit.db.selectFrom('audit_event').select(['record_id']).where('subject_person_id', '=', personId).where('action', '=', 'VIEW_GUARDIAN_ASSIGNMENT').execute()
+    assert.deepEqual(emptyAudit, [{ record_id: null }], 'finding none is itself a consultation')
+
+    const earlier = await assign({ allocatedOn: daysAgo(30) })
+    const ended = await kit.request(officer, { method: 'PATCH', url: `/api/v1/guardian-assignments/${earlier.id}`, payload: { version: earlier.version, endedOn: daysAgo(5) } })
+    assert.equal(ended.statusCode, 200, ended.body)
+    const current = await assign({ allocatedOn: daysAgo(40), guardianUserId: guardian.id })
+    const listed = await list(officer)
+    assert.deepEqual(listed.json().map((item: { id: string }) => item.id), [current.id, earlier.id], 'the current assignment first, though allocated before the ended one')
+    assert.equal(listed.json()[1].endedOn, daysAgo(5))
+
+    // The assigned guardian reads them (with a purpose, the child being another agency's); a stranger cannot.
+    assert.equal((await list(guardian, 'ICTG casework')).statusCode, 200)
+    assert.equal((await list(guardian)).statusCode, 403, 'a purpose is asked for')
+    assert.equal((await list(otherForceOfficer, 'Curious')).statusCode, 404)
+    assert.equal((await list(unassignedGuardian, 'ICTG casework')).statusCode, 404)
+    const one = await kit.request(guardian, { method: 'GET', url: `/api/v1/guardian-assignments/${current.id}`, purpose: 'ICTG casework' })
+    assert.equal(one.statusCode, 200, one.body)
+    assert.equal(one.json().guardianUserId, guardian.id)
+    assert.equal((await kit.request(otherForceOfficer, { method: 'GET', url: `/api/v1/guardian-assignments/${current.id}`, purpose: 'Curious' })).statusCode, 404)
+    const audited = await kit.db.selectFrom('audit_event').select(['record_id', 'purpose']).where('actor_user_id', '=', guardian.id).where('action', '=', 'VIEW_GUARDIAN_ASSIGNMENT').execute()
+    assert.deepEqual(audited.map((row) => row.record_id).sort(), [current.id, current.id, earlier.id].sort())
+    assert.ok(audited.every((row) => row.purpose === 'ICTG casework'))
+  })
+
+  test('the guardian directory names the guardians of guardian services; a guardian service sees only its own; others are refused', async () => {
+    const directory = await kit.services.users.guardianDirectory(officer.actor)
+    const ids = directory.map((entry) => entry.id)
+    assert.ok(ids.includes(guardian.id) && ids.includes(unassignedGuardian.id) && ids.includes(otherServiceGuardian.id))
+    assert.ok(!ids.includes(guardianServiceAdministrator.id), 'only the guardian role')
+    assert.deepEqual(directory.find((entry) => entry.id === guardian.id), { id: guardian.id, agencyId: guardianService.id, displayName: 'Test ictg_guardian', active: true })
+    const own = await kit.services.users.guardianDirectory(guardian.actor)
+    assert.ok(own.every((entry) => entry.agencyId === guardianService.id) && own.some((entry) => entry.id === unassignedGuardian.id))
+    await assert.rejects(kit.services.users.guardianDirectory(guardianServiceAdministrator.actor), /does not allocate or read children/)
+  })
 })

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database, NewRow } from '../../db/database.ts'
 import { updateVersioned } from '../../db/versioned.ts'
 
@@ -113,4 +113,16 @@ export async function revokeApiToken(db: Kysely<Database>, agencyId: string, tok
 
 export async function findAgencyKind(db: Kysely<Database>, agencyId: string) {
   return db.selectFrom('agency').select(['id', 'kind']).where('id', '=', agencyId).executeTakeFirst()
+}
+
+/** Every user with the guardian role in a child trafficking guardian service, active or not, by name. */
+export async function listGuardians(db: Kysely<Database>, agencyId: string | null) {
+  let query = db
+    .selectFrom('app_user as u')
+    .innerJoin('agency as a', 'a.id', 'u.agency_id')
+    .select(['u.id', 'u.agency_id', 'u.display_name', 'u.active'])
+    .where('a.kind', '=', 'ictg_service')
+    .where(sql<boolean>`${'ictg_guardian'} = any(u.roles)`)
+  if (agencyId !== null) query = query.where('u.agency_id', '=', agencyId)
+  return query.orderBy('u.display_name').orderBy('u.id').execute()
 }

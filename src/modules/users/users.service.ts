@@ -27,6 +27,14 @@ export interface User {
   version: number
 }
 
+/** A child trafficking guardian as others see them: who, of which service, still active or not. */
+export interface Guardian {
+  id: string
+  agencyId: string
+  displayName: string
+  active: boolean
+}
+
 export interface NewUserInput {
   email: string
   displayName: string
@@ -125,6 +133,18 @@ export function createUsersService(db: Kysely<Database>, options: { sessionHours
       if (!can.manageUsers(actor)) throw new ForbiddenError('Only an administrator can list users')
       const [rows, total] = await Promise.all([repo.listUsersOfAgency(db, actor.agencyId, page), repo.countUsersOfAgency(db, actor.agencyId)])
       return { items: rows.map(toUser), total }
+    },
+
+    /**
+     * The guardians of the child trafficking guardian services (id, name, service, whether active), so those who
+     * allocate a guardian can name one and a child's readers see who their guardian is. Staff names, not case data:
+     * for the roles that read or allocate children (case roles, guardians, NRM decision-makers); a guardian
+     * service sees only its own guardians.
+     */
+    async guardianDirectory(actor: Actor): Promise<Guardian[]> {
+      if (!can.workCases(actor) && !can.actAsGuardian(actor) && !can.decideNrmReferrals(actor)) throw new ForbiddenError('Your role does not allocate or read children')
+      const rows = await repo.listGuardians(db, actor.agencyKind === 'ictg_service' ? actor.agencyId : null)
+      return rows.map((row) => ({ id: row.id, agencyId: row.agency_id, displayName: row.display_name, active: row.active }))
     },
 
     /** An administrator adds a user to their own agency. */

@@ -37,6 +37,36 @@ export class PersonPage extends BasePage {
     return result
   }
 
+  async changeDetails(): Promise<void> {
+    await this.page.getByTestId('change-details').click()
+  }
+
+  async addPhoto(): Promise<void> {
+    await this.page.getByTestId('add-photo').click()
+  }
+
+  async assignGuardian(): Promise<void> {
+    await this.page.getByTestId('assign-guardian').click()
+  }
+
+  /** The banner after a form saved. */
+  async saved(): Promise<string> {
+    return (await this.page.getByTestId('done').locator('.govuk-notification-banner__content').innerText()).trim()
+  }
+
+  /** Guardian assignments as rows of [guardian, role, service, allocated, ended or "Current"]. */
+  async guardians(): Promise<string[][]> {
+    const rows = this.page.getByTestId('guardians').locator('tbody tr')
+    const result: string[][] = []
+    for (let index = 0; index < (await rows.count()); index++) result.push((await rows.nth(index).locator('td').allInnerTexts()).slice(0, 5).map((cell) => cell.trim()))
+    return result
+  }
+
+  /** Follows the "Change or end" link of the assignment of the named guardian. */
+  async changeGuardianAssignment(guardian: string): Promise<void> {
+    await this.page.getByTestId('guardians').locator('tbody tr', { hasText: guardian }).getByRole('link', { name: /^Change or end/ }).click()
+  }
+
   async photoAlts(): Promise<string[]> {
     return this.page.locator('img.lantern-photo').evaluateAll((images) => images.map((image) => image.getAttribute('alt') ?? ''))
   }

@@ -7,7 +7,8 @@ import { isUuid } from '../../../lib/ids.ts'
 import { PLACEMENT_TYPE_LABELS } from '../../../modules/care/care.codes.ts'
 import type { Episode } from '../../../modules/episodes/episodes.service.ts'
 import type { CareEpisode } from '../../../modules/care/care.service.ts'
-import type { NrmReferral } from '../../../modules/trafficking/trafficking.service.ts'
+import { mayAssignGuardian, mayChangeGuardianAssignment, type GuardianAssignment, type NrmReferral } from '../../../modules/trafficking/trafficking.service.ts'
+import type { Guardian } from '../../../modules/users/users.service.ts'
 import type { PreventionInterview, ReturnHomeInterview } from '../../../modules/interviews/interviews.service.ts'
 import type { WebPages } from '../../web.ts'
 import { translator, type Translate } from '../../i18n.ts'
@@ -19,12 +20,24 @@ import '../episodes/episode.messages.ts'
 import '../report/report.messages.ts'
 import '../profiles/profile.messages.ts'
 import '../placements/placements.messages.ts'
+import './person-details.messages.ts'
+import '../guardians/guardians.messages.ts'
 
 // The person page: identity (names with their scripts, date of birth range and its source, photos,
 // description), flags, and one timeline of every episode, placement, NRM decision, interview and risk review.
 // Every part is read through its own service, so each is access-checked and audited as the API would.
 
 const TIMELINE_EPISODES = 20
+
+/** The banner after a form on the person's record saved (`?saved=...`). */
+const SAVED: Record<string, string> = {
+  placement: 'placement.saved',
+  nrm: 'nrm.saved',
+  details: 'personEdit.saved',
+  photo: 'personEdit.photoSaved',
+  guardian: 'guardian.saved',
+  unchanged: 'personEdit.unchanged',
+}
 
 export interface TimelineItem {
   at: Date
@@ -118,13 +131,19 @@ function personIdOf(request: FastifyRequest): string {
 
 async function readPersonPage(services: Services, actor: Actor, personId: string, t: Translate, fmt: Formatters) {
   const person = await services.people.get(actor, personId)
-  const [summaries, placements, referrals, owner, profiles] = await Promise.all([
+  const [summaries, placements, referrals, owner, profiles, assignments, guardianDirectory] = await Promise.all([
     services.episodes.listForPerson(actor, personId),
     ifAllowed(() => services.care.listForPerson(actor, personId), [] as CareEpisode[]),
     ifAllowed(() => services.trafficking.listReferralsOfPerson(actor, personId), [] as NrmReferral[]),
     services.agencies.get(actor, person.owningAgencyId),
     services.protocols.listForPerson(actor, personId),
+    ifAllowed(() => services.trafficking.listGuardianAssignmentsOfPerson(actor, personId), [] as GuardianAssignment[]),
+    ifAllowed(() => services.users.guardianDirectory(actor), [] as Guardian[]),
   ])
+  const guardianServices = new Map(
+    await Promise.all([...new Set(assignments.map((assignment) => assignment.guardianAgencyId))].map(async (id) => [id, (await services.agencies.get(actor, id)).name] as const)),
+  )
+  const guardianNames = new Map(guardianDirectory.map((guardian) => [guardian.id, guardian.displayName]))
   const recent = summaries.slice(0, TIMELINE_EPISODES)
   const episodes = await Promise.all(recent.map((summary) => services.episodes.get(actor, summary.id)))
   const interviews = new Map(
@@ -182,6 +201,18 @@ async function readPersonPage(services: Services, actor: Actor, personId: string
     })),
     mayRefer: person.access === 'owner',
     mayDecide: can.decideNrmReferrals(actor),
+    mayChangeDetails: person.access === 'owner',
+    suspectedSince: person.flags.suspectedTraffickingSince ? fmt.date(person.flags.suspectedTraffickingSince) : null,
+    guardians: assignments.map((assignment) => ({
+      id: assignment.id,
+      service: guardianServices.get(assignment.guardianAgencyId) ?? '',
+      guardian: assignment.guardianUserId === null ? t('guardian.notNamed') : (guardianNames.get(assignment.guardianUserId) ?? t('layout.notRecorded')),
+      role: t(`guardian.role.${assignment.role}`),
+      allocated: fmt.date(assignment.allocatedOn),
+      ended: assignment.endedOn ? fmt.date(assignment.endedOn) : null,
+      mayChange: mayChangeGuardianAssignment(actor, person.access, assignment),
+    })),
+    mayAssignGuardian: mayAssignGuardian(actor, person.access),
   }
 }
 
@@ -193,7 +224,7 @@ function routes(services: Services): FastifyPluginAsync {
       const t = translator(request.language)
       const page = await readPersonPage(services, actor, personId, t, formatters(request.language))
       const saved = (request.query as Record<string, unknown>).saved
-      return reply.view('web/pages/people/person.njk', { title: page.name || t('layout.nameNotKnown'), ...page, personId, saved: saved === 'placement' ? t('placement.saved') : saved === 'nrm' ? t('nrm.saved') : null })
+      return reply.view('web/pages/people/person.njk', { title: page.name || t('layout.nameNotKnown'), ...page, personId, saved: typeof saved === 'string' && Object.hasOwn(SAVED, saved) ? t(SAVED[saved] ?? '') : null })
     })
 
     app.get('/people/:personId/photos/:photoId', async (request, reply) => {

@@ -57,6 +57,8 @@ export interface ComparisonDefinition {
   columns: string[]
   /** How dear a pair is to evaluate, relatively (0, the default: a few array reads; names: token matching and Jaro-Winkler): a bounded score evaluates the cheapest first. */
   cost?: number
+  /** True when its levels read the person records themselves (Splink SQL on further columns), not only the feature table. */
+  readsRecords?: boolean
   bind(table: FeatureTable): BoundComparison
 }
 

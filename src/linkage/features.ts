@@ -15,16 +15,55 @@ export const OPEN_HIGH = 2_147_483_647
 
 const ARTICLE = /^(?:al|el)(?=[^aeiou\s][a-z]{3,}$)/
 
+/** A vocabulary's contents, to rebuild it in a worker thread (`new Vocabulary(parts)`). */
+export interface VocabularyParts {
+  strings: string[]
+  sound: Int32Array
+  variant: Int32Array
+  soundKeys: string[]
+}
+
 /** Interned strings with their sound key and name-variant group. */
 export class Vocabulary {
-  private readonly ids = new Map<string, number>()
+  private ids = new Map<string, number>()
   readonly strings: string[] = []
   /** Sound key id of each string (its tokens' keys joined), or NONE for non-name values. */
-  sound = new Int32Array(1024)
+  sound: Int32Array = new Int32Array(1024)
   /** The id of the first spelling of the string's variant group, or NONE. */
-  variant = new Int32Array(1024)
-  private readonly soundIds = new Map<string, number>()
+  variant: Int32Array = new Int32Array(1024)
+  private soundIds = new Map<string, number>()
   readonly soundKeys: string[] = []
+  /** A restored vocabulary builds its look-up maps on first use (a scoring worker seldom needs them). */
+  private mapsPending = false
+
+  /** A new vocabulary, or a copy of one from its parts (which it takes over). */
+  constructor(parts?: VocabularyParts) {
+    if (parts) {
+      this.strings = parts.strings
+      this.sound = parts.sound
+      this.variant = parts.variant
+      this.soundKeys = parts.soundKeys
+      this.mapsPending = true
+    }
+  }
+
+  /** Its contents: the arrays themselves, trimmed to size. */
+  parts(): VocabularyParts {
+    return { strings: this.strings, sound: this.sound.subarray(0, this.size), variant: this.variant.subarray(0, this.size), soundKeys: this.soundKeys }
+  }
+
+  private get idMap(): Map<string, number> {
+    if (this.mapsPending) this.buildMaps()
+    return this.ids
+  }
+
+  private buildMaps(): void {
+    this.mapsPending = false
+    this.ids = new Map()
+    for (let id = 0; id < this.strings.length; id++) this.ids.set(this.strings[id] as string, id)
+    this.soundIds = new Map()
+    for (let id = 0; id < this.soundKeys.length; id++) this.soundIds.set(this.soundKeys[id] as string, id)
+  }
 
   get size(): number {
     return this.strings.length
@@ -32,14 +71,14 @@ export class Vocabulary {
 
   /** The id of a value that is not a name (an identifier, a postcode): no sound key or variant. */
   internValue(text: string): number {
-    const existing = this.ids.get(text)
+    const existing = this.idMap.get(text)
     if (existing !== undefined) return existing
     return this.add(text, NONE, NONE)
   }
 
   /** The id of a name token or of a whole name (tokens joined by one space). */
   internName(text: string): number {
-    const existing = this.ids.get(text)
+    const existing = this.idMap.get(text)
     if (existing !== undefined) {
       if (this.sound[existing] === NONE && text !== '') this.sound[existing] = this.soundId(text)
       return existing
@@ -60,10 +99,11 @@ export class Vocabulary {
   }
 
   lookup(text: string): number {
-    return this.ids.get(text) ?? NONE
+    return this.idMap.get(text) ?? NONE
   }
 
   private soundId(text: string): number {
+    if (this.mapsPending) this.buildMaps()
     const key = text.includes(' ') ? text.split(' ').map(nameSoundKey).join(' ') : nameSoundKey(text)
     let id = this.soundIds.get(key)
     if (id === undefined) {
@@ -77,10 +117,11 @@ export class Vocabulary {
   private add(text: string, sound: number, variant: number): number {
     const id = this.strings.length
     if (id >= this.sound.length) {
-      const sound2 = new Int32Array(this.sound.length * 2)
+      // (A restored vocabulary's arrays are exactly full, so its first addition lands here.)
+      const sound2 = new Int32Array(Math.max(1024, this.sound.length * 2))
       sound2.set(this.sound)
       this.sound = sound2
-      const variant2 = new Int32Array(this.variant.length * 2)
+      const variant2 = new Int32Array(sound2.length)
       variant2.set(this.variant)
       this.variant = variant2
     }
@@ -97,7 +138,9 @@ export class PairCache {
   private mask: number
   private keysLow: Int32Array
   private keysHigh: Int32Array
-  private values: Float32Array
+  // Float64: a value must read back exactly as computed, or a threshold (Jaro-Winkler >= 0.9) could give one
+  // answer on the first look-up and another from the cache, and a pair's level depend on what came before it.
+  private values: Float64Array
   private used = 0
   private readonly compute: (low: number, high: number) => number
   hits = 0
@@ -109,7 +152,7 @@ export class PairCache {
     this.mask = capacity - 1
     this.keysLow = new Int32Array(capacity).fill(NONE)
     this.keysHigh = new Int32Array(capacity)
-    this.values = new Float32Array(capacity)
+    this.values = new Float64Array(capacity)
   }
 
   get(a: number, b: number): number {
@@ -563,4 +606,53 @@ export function termFrequencyLog(table: FeatureTable, key: string, values: (i: n
 /** One record's tokens of a TokenRows, as a subarray view. */
 export function rowOf(rows: TokenRows, i: number): Int32Array {
   return rows.tokens.subarray(rows.start[i], rows.start[i + 1])
+}
+
+/** A feature table's contents, for a worker thread: its arrays copied into shared memory, its vocabulary, and (if asked) its records. */
+export interface FeatureTableParts {
+  size: number
+  leftSize: number
+  vocabulary: VocabularyParts
+  arrays: Record<(typeof RECORD_ARRAYS)[number] | 'joinedPosition' | 'identifierTypes' | 'localIdentifierType', Numeric>
+  rows: Record<'given' | 'family' | 'other' | 'joined' | 'identifiers', TokenRows>
+  records: PersonRecord[] | null
+}
+
+/** A copy of a typed array in shared memory (workers read it without a copy of their own). */
+export function sharedCopy<T extends Numeric | Float64Array | Float32Array>(array: T, length = array.length): T {
+  const Type = array.constructor as new (buffer: SharedArrayBuffer) => T
+  const copy = new Type(new SharedArrayBuffer(Math.max(length, 1) * array.BYTES_PER_ELEMENT))
+  copy.set(array.subarray(0, length) as never)
+  return copy
+}
+
+/** The table's contents for `featureTableFromParts` in a worker; the records only if the comparisons read them (Splink SQL on further columns). */
+export function featureTableParts(table: FeatureTable, options: { records: boolean }): FeatureTableParts {
+  const size = table.size
+  const rows = (from: TokenRows): TokenRows => ({ start: sharedCopy(from.start, size + 1), tokens: sharedCopy(from.tokens, from.start[size] as number) })
+  const arrays = {} as FeatureTableParts['arrays']
+  for (const name of RECORD_ARRAYS) arrays[name] = sharedCopy(table[name], size)
+  arrays.joinedPosition = sharedCopy(table.joinedPosition, table.joined.start[size] as number)
+  arrays.identifierTypes = sharedCopy(table.identifierTypes, table.identifiers.start[size] as number)
+  arrays.localIdentifierType = sharedCopy(table.localIdentifierType)
+  const vocabulary = table.vocabulary.parts()
+  return {
+    size,
+    leftSize: table.leftSize,
+    vocabulary: { ...vocabulary, sound: sharedCopy(vocabulary.sound), variant: sharedCopy(vocabulary.variant) },
+    arrays,
+    rows: { given: rows(table.given), family: rows(table.family), other: rows(table.other), joined: rows(table.joined), identifiers: rows(table.identifiers) },
+    records: options.records ? table.records : null,
+  }
+}
+
+/** A feature table from its parts (in a worker thread): the same ids and arrays, its own caches. */
+export function featureTableFromParts(parts: FeatureTableParts): FeatureTable {
+  const vocabulary = new Vocabulary(parts.vocabulary)
+  const table = createFeatureTable({ vocabulary, capacity: 16 })
+  Object.assign(table, parts.arrays, parts.rows)
+  table.size = parts.size
+  table.leftSize = parts.leftSize
+  table.records = parts.records ?? []
+  return table
 }

@@ -1,11 +1,14 @@
 // A linkage run from records to scored pairs and clusters: features, training (unless a model is given),
 // blocking, scoring, clustering. The CLI, the benchmarks and the register's identity run all use this.
-import { generatePairs, parseBlockingRule, type BlockingRule, type BlockingStats } from './blocking.ts'
+import { blockingStats, dropRuleBlocks, parseBlockingRule, planBlocking, type BlockingRule, type BlockingStats } from './blocking.ts'
 import { personComparisons, type ComparisonDefinition } from './comparisons.ts'
 import { buildFeatureTable, type FeatureTable } from './features.ts'
 import { Scorer, weightOfProbability, type LinkageModel } from './model.ts'
 import type { PersonRecord } from './person-record.ts'
+import { scorePlan, ScoredPairs } from './scoring.ts'
 import { trainModel, type TrainingReport } from './training.ts'
+
+export { ScoredPairs }
 
 /** The person model's rules: which pairs are compared when predicting. */
 export const PERSON_PREDICTION_RULES = [
@@ -34,34 +37,11 @@ export interface LinkageOptions {
   uSamplePairs?: number
   emMaxPairs?: number
   seed?: number
+  /** Threads for blocking and scoring, this one included (worker_threads); the results are the same for any number. Default 1. */
+  threads?: number
+  /** Score only once every worker thread is ready (tests: a short run is otherwise done before they start). */
+  waitForWorkers?: boolean
   onProgress?: (stage: string, done: number, total: number) => void
-}
-
-/** Scored pairs in parallel typed arrays (record indexes into the run's feature table). */
-export class ScoredPairs {
-  left = new Int32Array(1024)
-  right = new Int32Array(1024)
-  weight = new Float32Array(1024)
-  count = 0
-
-  push(a: number, b: number, weight: number): void {
-    if (this.count === this.left.length) {
-      const size = this.left.length * 2
-      const left = new Int32Array(size)
-      left.set(this.left)
-      this.left = left
-      const right = new Int32Array(size)
-      right.set(this.right)
-      this.right = right
-      const weights = new Float32Array(size)
-      weights.set(this.weight)
-      this.weight = weights
-    }
-    this.left[this.count] = a
-    this.right[this.count] = b
-    this.weight[this.count] = weight
-    this.count++
-  }
 }
 
 export interface LinkageRun {
@@ -73,7 +53,10 @@ export interface LinkageRun {
   candidatePairs: number
   pairs: ScoredPairs
   thresholdWeight: number
-  timings: { features: number; training: number; scoring: number; total: number }
+  /** Threads that scored pairs. */
+  threads: number
+  /** Milliseconds: features, training, blocking (the rules' blocks), scoring (pairs generated and scored), total. */
+  timings: { features: number; training: number; blocking: number; scoring: number; total: number }
 }
 
 /** Dedupes one list of records (right = null) or links two. */
@@ -108,26 +91,17 @@ export function runLinkage(left: PersonRecord[], right: PersonRecord[] | null, o
 
   const scorer = new Scorer(model, table)
   const thresholdWeight = weightOfProbability(Math.min(Math.max(options.threshold ?? 0.5, 1e-12), 1 - 1e-12))
-  const pairs = new ScoredPairs()
-  let candidatePairs = 0
   const rules: BlockingRule[] = model.blockingRules.length > 0 ? model.blockingRules : (options.predictionRules ?? PERSON_PREDICTION_RULES).map(parseBlockingRule)
-  const blocking = generatePairs(
-    table,
-    rules,
-    (leftBatch, rightBatch, count) => {
-      candidatePairs += count
-      for (let p = 0; p < count; p++) {
-        const a = leftBatch[p] as number
-        const b = rightBatch[p] as number
-        const weight = scorer.score(a, b)
-        if (weight >= thresholdWeight) pairs.push(a, b, weight)
-      }
-    },
-    {
-      maxBlockSize,
-      onProgress: (ruleIndex, done, total) => options.onProgress?.(`scoring (rule ${ruleIndex + 1} of ${rules.length})`, done, total),
-    },
-  )
+  const plan = planBlocking(table, rules, { maxBlockSize })
+  const blockingDone = performance.now()
+  options.onProgress?.('scoring', 0, plan.unitRule.length)
+  const scored = scorePlan(table, model, scorer, plan, thresholdWeight, {
+    threads: options.threads ?? 1,
+    ...(options.waitForWorkers ? { waitForWorkers: true } : {}),
+    onProgress: (done, total) => options.onProgress?.('scoring', done, total),
+  })
+  const blocking = blockingStats(plan, scored.pairsPerRule)
+  dropRuleBlocks(table)
   const finished = performance.now()
   return {
     table,
@@ -135,13 +109,15 @@ export function runLinkage(left: PersonRecord[], right: PersonRecord[] | null, o
     scorer,
     training,
     blocking,
-    candidatePairs,
-    pairs,
+    candidatePairs: scored.candidatePairs,
+    pairs: scored.pairs,
     thresholdWeight,
+    threads: scored.threadsUsed,
     timings: {
       features: featuresDone - started,
       training: trainingDone - featuresDone,
-      scoring: finished - trainingDone,
+      blocking: blockingDone - trainingDone,
+      scoring: finished - blockingDone,
       total: finished - started,
     },
   }

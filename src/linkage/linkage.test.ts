@@ -234,6 +234,50 @@ test('blocking rules generate each candidate pair once, however many rules or ke
   assert.deepEqual(seen.sort(), ['0-1', '0-2', '0-3', '1-2', '1-3'])
 })
 
+test('a block over the size limit is split by the rule\'s "then" keys, not skipped; a record without the key is compared only with others without it', () => {
+  const table = buildFeatureTable([
+    person('1', 'Mohammed', 'Ali', exact('2010-03-01')),
+    person('2', 'Mohammed', 'Ali', exact('2010-03-01')),
+    person('3', 'Mohammed', 'Ali', exact('2011-07-09')),
+    person('4', 'Mohammed', 'Ali', exact('2011-07-09')),
+    person('5', 'Mohammed', 'Ali'),
+    person('6', 'Mohammed', 'Ali'),
+  ])
+  const pairsOf = (rule: string) => {
+    const seen: string[] = []
+    const stats = generatePairs(table, [parseBlockingRule(rule)], (left, right, count) => {
+      for (let p = 0; p < count; p++) seen.push(`${left[p]}-${right[p]}`)
+    }, { maxBlockSize: 3 })
+    return { seen: seen.sort(), stats: stats[0] }
+  }
+  // Six records share the name: over the limit of 3, so without a split the block is skipped.
+  const skipped = pairsOf('lantern: name_set')
+  assert.deepEqual(skipped.seen, [])
+  assert.equal(skipped.stats?.skippedBlocks, 1)
+  // Split by date of birth: the two born on each date, and the two with no date (the remainder).
+  const split = pairsOf('lantern: name_set then dob')
+  assert.deepEqual(split.seen, ['0-1', '2-3', '4-5'])
+  assert.equal(split.stats?.splitBlocks, 1)
+  assert.equal(split.stats?.skippedBlocks, 0)
+  assert.throws(() => parseBlockingRule('lantern: name_set then birthday'), /unknown key "birthday"/)
+})
+
+test('blocking and scoring on two threads give the same pairs, in the same order, with the same weights, as on one', () => {
+  const { records } = generateRecords({ persons: 2500, seed: 13 })
+  const options = { threshold: 0.01, uSamplePairs: 200_000, maxBlockSize: 60 }
+  const one = runLinkage(records, null, { ...options, threads: 1 })
+  const two = runLinkage(records, null, { ...options, threads: 2, waitForWorkers: true })
+  assert.equal(one.threads, 1)
+  assert.equal(two.threads, 2)
+  assert.ok(one.pairs.count > 1000, `${one.pairs.count} pairs`)
+  assert.equal(two.candidatePairs, one.candidatePairs)
+  assert.deepEqual(two.blocking, one.blocking)
+  assert.equal(two.pairs.count, one.pairs.count)
+  assert.deepEqual(two.pairs.left.subarray(0, two.pairs.count), one.pairs.left.subarray(0, one.pairs.count))
+  assert.deepEqual(two.pairs.right.subarray(0, two.pairs.count), one.pairs.right.subarray(0, one.pairs.count))
+  assert.deepEqual(two.pairs.weight.subarray(0, two.pairs.count), one.pairs.weight.subarray(0, one.pairs.count))
+})
+
 test('dedupe of generated multicultural records finds the same person across agencies, and clusters them', () => {
   const { records } = generateRecords({ persons: 600, seed: 11 })
   const run = runLinkage(records, null, { threshold: 0.9, uSamplePairs: 200_000 })

@@ -263,6 +263,7 @@ export function sqlComparison(name: string, description: string, levels: LevelDe
     name,
     description,
     levels,
+    readsRecords: true,
     columns: [...columns],
     bind(table) {
       const matchers: Matcher[] = trees.map((tree) => {

@@ -6,9 +6,10 @@
 //     on the same candidate pairs, with their agreement.
 //   Dedupe of a million generated records, end to end (features, training, blocking, scoring).
 //
-//   node bench/linkage/run.ts [--febrl DIR] [--persons 20000] [--million 1000000] [--skip-million | --million-only]
+//   node bench/linkage/run.ts [--febrl DIR] [--persons 20000] [--million 1000000] [--threads N] [--skip-million | --million-only]
 import { parseArgs } from 'node:util'
 import { existsSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { readFebrl, febrlEntity } from './febrl.ts'
 import { febrlComparisons, FEBRL_DETERMINISTIC_RULES, FEBRL_PREDICTION_RULES, FEBRL_TRAINING_RULES } from './febrl-model.ts'
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     million: { type: 'string' },
     'skip-million': { type: 'boolean' },
     'million-only': { type: 'boolean' },
+    threads: { type: 'string' },
   },
 })
 const febrlDir = values.febrl ?? path.resolve(import.meta.dirname, '../../../shared/data/linkage')
@@ -154,20 +156,28 @@ function throughput(run: LinkageRun, records: PersonRecord[]) {
   if (sink === 42) console.log('')
 }
 
-function million(records: number) {
-  console.log(`\n== Dedupe of ${records.toLocaleString('en-GB')} generated records, end to end (target: under 2 minutes)`)
+function million(records: number, threads: number) {
+  console.log(`\n== Dedupe of ${records.toLocaleString('en-GB')} generated records, end to end, on ${threads} thread(s) (target: under 2 minutes)`)
   const persons = Math.round(records / 1.87)
   const generated = generateRecords({ persons, seed: 3 }).records.slice(0, records)
+  const load = () => os.loadavg().map((value) => value.toFixed(2)).join(' ')
+  console.log(`load average at the start (1, 5, 15 min): ${load()}`)
   const memoryBefore = process.memoryUsage().rss
   const cpuBefore = process.cpuUsage()
-  const run = runLinkage(generated, null, { threshold: 0.5 })
+  const run = runLinkage(generated, null, { threshold: 0.5, threads })
   const cpu = process.cpuUsage(cpuBefore)
   const t = run.timings
+  const seconds = (ms: number) => (ms / 1000).toFixed(1)
   console.log(
-    `${generated.length} records: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU seconds; ${(t.total / 1000).toFixed(1)} s by the wall clock (features ${(t.features / 1000).toFixed(1)} s, training ${(t.training / 1000).toFixed(1)} s, blocking and scoring ${(t.scoring / 1000).toFixed(1)} s); ${run.candidatePairs.toLocaleString('en-GB')} pairs compared, ${run.pairs.count.toLocaleString('en-GB')} above 0.5; resident memory +${Math.round((process.memoryUsage().rss - memoryBefore) / 1e6)} MB`,
+    `${generated.length} records: ${seconds(t.total)} s by the wall clock (features ${seconds(t.features)} s, training ${seconds(t.training)} s, blocking ${seconds(t.blocking)} s, scoring ${seconds(t.scoring)} s on ${run.threads} thread(s)); ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU seconds (all threads)`,
   )
-  const skipped = run.blocking.reduce((sum, rule) => sum + rule.skippedBlocks, 0)
-  console.log(`blocks over the size limit skipped: ${skipped}`)
+  console.log(
+    `${run.candidatePairs.toLocaleString('en-GB')} pairs compared (${(run.candidatePairs / generated.length).toFixed(1)} a record), ${run.pairs.count.toLocaleString('en-GB')} above 0.5; resident memory +${Math.round((process.memoryUsage().rss - memoryBefore) / 1e6)} MB, peak ${(process.resourceUsage().maxRSS / 1e6).toFixed(2)} GB`,
+  )
+  for (const rule of run.blocking)
+    console.log(`  ${rule.rule.padEnd(64)} ${rule.pairs.toLocaleString('en-GB').padStart(12)} pairs; ${rule.splitBlocks} blocks split, ${rule.skippedBlocks} over the limit skipped`)
+  if (run.training) console.log(`training: prior ${run.training.prior.probability.toExponential(2)}; u from ${run.training.uSample.pairs.toLocaleString('en-GB')} random pairs; EM on ${run.training.sessions.map((session) => session.pairs.toLocaleString('en-GB')).join(' and ')} pairs`)
+  console.log(`load average at the end: ${load()}`)
 }
 
 console.log(`bench/linkage on Node ${process.version}, ${new Date().toISOString()}`)
@@ -176,4 +186,4 @@ if (!values['million-only']) {
   const { run, records } = multicultural(Number(values.persons ?? 20_000))
   throughput(run, records)
 }
-if (!values['skip-million']) million(Number(values.million ?? 1_000_000))
+if (!values['skip-million']) million(Number(values.million ?? 1_000_000), Number(values.threads ?? os.availableParallelism()))

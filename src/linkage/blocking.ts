@@ -23,6 +23,8 @@ export interface BlockingRule {
   keys(table: FeatureTable): RecordKeys
   /** Finer keys, in turn, that a block over the size limit is split by (`then` clauses); none: it is skipped. */
   splits: ((table: FeatureTable) => RecordKeys)[]
+  /** The rule's own block size limit (`limit N`); the smaller of it and the run's applies. */
+  maxBlockSize?: number
 }
 
 /** Emits each key of record i. */
@@ -33,6 +35,47 @@ type KeyPart = { columns: string[]; keys: (table: FeatureTable) => RecordKeys }
 const DAY_OFFSET = 200_000 // day numbers from about 1422 onwards become positive
 const BIG = 67_108_864 // 2^26: two parts below it combine exactly into one safe integer
 
+/** A 52-bit hash of a string with the character at `skip` left out (-1: none left out): two FNV-1a hashes. */
+function hashWithout(text: string, skip: number): number {
+  let first = 0x811c9dc5
+  let second = 0x2545f491
+  for (let k = 0; k < text.length; k++) {
+    if (k === skip) continue
+    const code = text.charCodeAt(k)
+    first = Math.imul(first ^ code, 0x01000193)
+    second = Math.imul(second ^ code, 0x5bd1e995) ^ (second >>> 15)
+  }
+  return (first >>> 0) * 1_048_576 + (second >>> 12)
+}
+
+/**
+ * Per vocabulary id, the sound key of the name with a variant taken as its group's first spelling (Bill and
+ * William, Lottie and Charlotte give one key; so do spellings the sound key already joins). Kept per table.
+ */
+function variantSounds(table: FeatureTable): Int32Array {
+  const { sound, variant, size } = table.vocabulary
+  const cached = table.cache.get('blocking:variant-sounds')
+  if (cached instanceof Int32Array && cached.length === size) return cached
+  const result = new Int32Array(size)
+  for (let id = 0; id < size; id++) {
+    const head = variant[id] as number
+    result[id] = head === NONE ? (sound[id] as number) : (sound[head] as number)
+  }
+  table.cache.set('blocking:variant-sounds', result)
+  return result
+}
+
+/** A 52-bit hash of a short list of non-negative integers. */
+function hashList(values: readonly number[]): number {
+  let first = 0x811c9dc5
+  let second = 0x2545f491
+  for (const value of values) {
+    first = Math.imul(first ^ value, 0x01000193)
+    second = Math.imul(second ^ value, 0x5bd1e995) ^ (second >>> 15)
+  }
+  return (first >>> 0) * 1_048_576 + (second >>> 12)
+}
+
 /** Lantern's key parts, combined with "&" in a rule: `lantern: name_sound_pair & dob_year`. */
 export const KEY_PARTS: Record<string, KeyPart> = {
   identifier: {
@@ -41,6 +84,30 @@ export const KEY_PARTS: Record<string, KeyPart> = {
       const { start, tokens } = table.identifiers
       return (i, emit) => {
         for (let k = start[i] as number; k < (start[i + 1] as number); k++) emit(tokens[k] as number)
+      }
+    },
+  },
+  /**
+   * An identifier of a kind compared for slips (not an agency's local reference), and each of its forms with
+   * one character left out: two values one typing slip apart (a letter changed, dropped, added, or two
+   * swapped: HO8727846, HO8727f46, HO872846) share a key. Keys are hashes of the strings (52 bits; a
+   * collision only adds a pair to compare).
+   */
+  identifier_slip: {
+    columns: ['identifiers'],
+    keys: (table) => {
+      const { start, tokens } = table.identifiers
+      const types = table.identifierTypes
+      const local = table.localIdentifierType
+      const strings = table.vocabulary.strings
+      return (i, emit) => {
+        for (let k = start[i] as number; k < (start[i + 1] as number); k++) {
+          if (local[types[k] as number] === 1) continue
+          const text = strings[tokens[k] as number] ?? ''
+          // The kind is kept whole ("home_office_reference:"); only the value's characters are left out.
+          const from = text.indexOf(':') + 1
+          for (let skip = from - 1; skip < text.length; skip++) emit(hashWithout(text, skip < from ? -1 : skip))
+        }
       }
     },
   },
@@ -83,14 +150,14 @@ export const KEY_PARTS: Record<string, KeyPart> = {
     },
   },
   /**
-   * The sound key of one name token with the first letter of another of the record's names: two names that
-   * agree but for a slip or a variant in one of them (Muça, Mucha; Tesfagabir, Tesfa Gabir), much rarer than
-   * the token alone. Slips seldom touch a name's first letter.
+   * The sound key of one name token (variants as one) with the first letter of another of the record's
+   * names: two names that agree but for a slip or a variant in one of them (Muça, Mucha; Tesfagabir, Tesfa
+   * Gabir), much rarer than the token alone. Slips seldom touch a name's first letter.
    */
   name_sound_initial: {
     columns: ['given_names', 'family_name'],
     keys: (table) => {
-      const sound = table.vocabulary.sound
+      const sound = variantSounds(table)
       const strings = table.vocabulary.strings
       const scratch: number[] = []
       return (i, emit) => {
@@ -107,6 +174,48 @@ export const KEY_PARTS: Record<string, KeyPart> = {
       }
     },
   },
+  /**
+   * As name_sound_pair, with variants as one (Bill, William), and with the forms of two neighbouring names
+   * written as one among the tokens (Tesfa Egziabher, Tesfaegziabher; Amde Mikael, Amdemikael): Eritrean and
+   * Arabic compound names are written both ways, and a pair of sound keys then has nothing else in common.
+   * A joined form is not paired with the tokens it is made of.
+   */
+  name_sound_pair_joined: {
+    columns: ['given_names', 'family_name', 'other_names'],
+    keys: (table) => {
+      const sound = variantSounds(table)
+      const sounds: number[] = []
+      // Per item: the bit mask of the given-then-family tokens it is made of.
+      const madeOf: number[] = []
+      return (i, emit) => {
+        sounds.length = 0
+        madeOf.length = 0
+        for (const token of rowOf(table.given, i)) {
+          madeOf.push(1 << sounds.length)
+          sounds.push(sound[token] as number)
+        }
+        for (const token of rowOf(table.family, i)) {
+          madeOf.push(1 << sounds.length)
+          sounds.push(sound[token] as number)
+        }
+        const tokens = sounds.length
+        for (let k = table.joined.start[i] as number; k < (table.joined.start[i + 1] as number); k++) {
+          const position = table.joinedPosition[k] as number
+          if (position < 0 || position + 1 >= tokens || position > 29) continue
+          madeOf.push(3 << position)
+          sounds.push(sound[table.joined.tokens[k] as number] as number)
+        }
+        for (let x = 0; x < sounds.length; x++) {
+          for (let y = x + 1; y < sounds.length; y++) {
+            if (((madeOf[x] as number) & (madeOf[y] as number)) !== 0) continue
+            const p = sounds[x] as number
+            const q = sounds[y] as number
+            if (p !== q) emit(p < q ? p * BIG + q : q * BIG + p)
+          }
+        }
+      }
+    },
+  },
   /** The whole set of name tokens, in any order. */
   name_set: {
     columns: ['given_names', 'family_name'],
@@ -115,12 +224,31 @@ export const KEY_PARTS: Record<string, KeyPart> = {
       if (id !== NONE) emit(id)
     },
   },
-  /** The set of the name tokens' sound keys, in any order: the same names however spelt or ordered. */
-  name_sounds: {
+  /** The set of the name tokens' sound keys (variants as one), in any order: the same names however spelt or ordered. */
+  name_sound_set: {
     columns: ['given_names', 'family_name'],
-    keys: (table) => (i, emit) => {
-      const id = table.soundSet[i] as number
-      if (id !== NONE) emit(id)
+    keys: (table) => {
+      const sound = variantSounds(table)
+      const scratch: number[] = []
+      return (i, emit) => {
+        scratch.length = 0
+        for (const token of rowOf(table.given, i)) scratch.push(sound[token] as number)
+        for (const token of rowOf(table.family, i)) scratch.push(sound[token] as number)
+        if (scratch.length === 0) return
+        scratch.sort((x, y) => x - y)
+        emit(hashList(scratch))
+      }
+    },
+  },
+  /** The sound key of each name token, variants as one (Bill, William). */
+  name_variant_sound: {
+    columns: ['given_names', 'family_name'],
+    keys: (table) => {
+      const sound = variantSounds(table)
+      return (i, emit) => {
+        for (const token of rowOf(table.given, i)) emit(sound[token] as number)
+        for (const token of rowOf(table.family, i)) emit(sound[token] as number)
+      }
     },
   },
   given_first: {
@@ -183,54 +311,127 @@ export const KEY_PARTS: Record<string, KeyPart> = {
   },
 }
 
-/** Combines the keys of several parts into one key per combination (cartesian product). */
-function combine(parts: RecordKeys[]): RecordKeys {
-  if (parts.length === 1) return parts[0] as RecordKeys
-  const interned = new Map<number, number>()
-  const intern = (value: number) => {
-    let id = interned.get(value)
-    if (id === undefined) {
-      id = interned.size
-      interned.set(value, id)
+const SPLIT = 67_108_864 // 2^26: two dense ids (a block's, a key's) combine exactly into one safe integer
+
+/** Interns numeric keys (non-negative integers below 2^53) to dense ids, in order of first sight: open addressing in typed arrays. */
+class KeyIds {
+  private keys: Float64Array
+  private ids: Int32Array
+  private mask: number
+  size = 0
+
+  constructor(expected = 1024) {
+    let capacity = 1024
+    while (capacity < expected * 2) capacity *= 2
+    this.keys = new Float64Array(capacity)
+    this.ids = new Int32Array(capacity).fill(-1)
+    this.mask = capacity - 1
+  }
+
+  /** Forgets every key (keeping the room). */
+  reset(): void {
+    this.ids.fill(-1)
+    this.size = 0
+  }
+
+  id(key: number): number {
+    let slot = this.slot(key)
+    for (;;) {
+      const id = this.ids[slot] as number
+      if (id === -1) break
+      if (this.keys[slot] === key) return id
+      slot = (slot + 1) & this.mask
     }
+    const id = this.size++
+    this.keys[slot] = key
+    this.ids[slot] = id
+    if (this.size * 2 > this.mask) this.grow()
     return id
   }
+
+  private slot(key: number): number {
+    const low = key >>> 0
+    const high = Math.floor(key / 4_294_967_296) | 0
+    return (Math.imul(low, 0x9e3779b1) ^ Math.imul(high + 0x7f4a7c15, 0x85ebca6b) ^ (low >>> 16)) & this.mask
+  }
+
+  private grow(): void {
+    const keys = this.keys
+    const ids = this.ids
+    this.keys = new Float64Array(keys.length * 2)
+    this.ids = new Int32Array(ids.length * 2).fill(-1)
+    this.mask = this.keys.length - 1
+    for (let k = 0; k < ids.length; k++) {
+      if (ids[k] === -1) continue
+      let slot = this.slot(keys[k] as number)
+      while (this.ids[slot] !== -1) slot = (slot + 1) & this.mask
+      this.keys[slot] = keys[k] as number
+      this.ids[slot] = ids[k] as number
+    }
+  }
+}
+
+/**
+ * Combines the keys of several parts into one key per combination (cartesian product). Each part's keys are
+ * first interned to dense ids, so any two combine exactly into one safe integer.
+ */
+function combine(parts: RecordKeys[]): RecordKeys {
+  if (parts.length === 1) return parts[0] as RecordKeys
+  const ids = parts.map(() => new KeyIds())
+  const prefixIds = new KeyIds()
   const lists: number[][] = parts.map(() => [])
+  const raw: number[] = []
+  const position = new Int32Array(parts.length)
+  const last = parts.length - 1
   return (i, emit) => {
     for (let p = 0; p < parts.length; p++) {
-      const list = lists[p] as number[]
-      list.length = 0
+      raw.length = 0
       ;(parts[p] as RecordKeys)(i, (key) => {
-        if (!list.includes(key)) list.push(key)
+        if (!raw.includes(key)) raw.push(key)
       })
-      if (list.length === 0) return
+      if (raw.length === 0) return
+      const list = lists[p] as number[]
+      const partIds = ids[p] as KeyIds
+      list.length = 0
+      for (const key of raw) list.push(partIds.id(key))
     }
-    const walk = (p: number, acc: number) => {
-      if (p === lists.length) {
-        emit(acc)
-        return
+    // An odometer over the lists: every combination once.
+    position.fill(0)
+    for (;;) {
+      let key = (lists[0] as number[])[0 + (position[0] as number)] as number
+      for (let p = 1; p <= last; p++) key = (p === 1 ? key : prefixIds.id(key)) * SPLIT + ((lists[p] as number[])[position[p] as number] as number)
+      emit(key)
+      let p = last
+      while (p >= 0) {
+        position[p] = (position[p] as number) + 1
+        if ((position[p] as number) < (lists[p] as number[]).length) break
+        position[p] = 0
+        p--
       }
-      for (const key of lists[p] as number[]) {
-        const part = key < BIG ? key : intern(key)
-        const next = p === 0 ? part : acc < BIG ? acc * BIG + part : intern(acc) * BIG + part
-        walk(p + 1, next)
-      }
+      if (p < 0) return
     }
-    walk(0, 0)
   }
 }
 
 /**
  * A rule from its text: `lantern: part & part ...`, or Splink SQL equalities joined by AND. A Lantern rule may
- * end in `then part` clauses (`lantern: name_sound_pair then dob_year then sex`): a block larger than the
+ * go on with `then part` clauses (`lantern: name_sound_pair then dob_year then sex`): a block larger than the
  * size limit is split by the next clause's keys rather than skipped, and only what is still too large after
- * the last clause is skipped.
+ * the last clause is skipped. It may end with `limit N`, a size limit of its own (the smaller of it and the
+ * run's applies): a rule on a weak key (one name token) is worth its pairs only in small blocks.
  */
 export function parseBlockingRule(text: string): BlockingRule {
   const trimmed = text.trim()
   if (trimmed.startsWith('lantern:')) {
-    const clauses = trimmed
-      .slice('lantern:'.length)
+    let body = trimmed.slice('lantern:'.length)
+    let limit: number | undefined
+    const limitMatch = /\s+limit\s+(\S+)\s*$/.exec(body)
+    if (limitMatch) {
+      limit = Number(limitMatch[1])
+      if (!Number.isInteger(limit) || limit < 2) throw new Error(`Blocking rule "${text}": the limit must be a whole number of at least 2, not "${limitMatch[1]}"`)
+      body = body.slice(0, limitMatch.index)
+    }
+    const clauses = body
       .split(/\s+then\s+/)
       .map((clause) =>
         clause
@@ -248,6 +449,7 @@ export function parseBlockingRule(text: string): BlockingRule {
       columns: [...new Set(clauses.flat().flatMap((part) => part.columns))],
       keys: (table) => combine(parts.map((part) => part.keys(table))),
       splits: splits.map((split) => (table: FeatureTable) => combine(split.map((part) => part.keys(table)))),
+      ...(limit !== undefined ? { maxBlockSize: limit } : {}),
     }
   }
   return sqlBlockingRule(trimmed)
@@ -312,70 +514,17 @@ export interface PairBatchHandler {
   (left: Int32Array, right: Int32Array, count: number): void
 }
 
-/** Interns numeric keys (non-negative integers below 2^53) to dense ids, in order of first sight: open addressing in typed arrays. */
-class KeyIds {
-  private keys: Float64Array
-  private ids: Int32Array
-  private mask: number
-  size = 0
-
-  constructor(expected = 1024) {
-    let capacity = 1024
-    while (capacity < expected * 2) capacity *= 2
-    this.keys = new Float64Array(capacity)
-    this.ids = new Int32Array(capacity).fill(-1)
-    this.mask = capacity - 1
-  }
-
-  id(key: number): number {
-    let slot = this.slot(key)
-    for (;;) {
-      const id = this.ids[slot] as number
-      if (id === -1) break
-      if (this.keys[slot] === key) return id
-      slot = (slot + 1) & this.mask
-    }
-    const id = this.size++
-    this.keys[slot] = key
-    this.ids[slot] = id
-    if (this.size * 2 > this.mask) this.grow()
-    return id
-  }
-
-  private slot(key: number): number {
-    const low = key >>> 0
-    const high = Math.floor(key / 4_294_967_296) | 0
-    return (Math.imul(low, 0x9e3779b1) ^ Math.imul(high + 0x7f4a7c15, 0x85ebca6b) ^ (low >>> 16)) & this.mask
-  }
-
-  private grow(): void {
-    const keys = this.keys
-    const ids = this.ids
-    this.keys = new Float64Array(keys.length * 2)
-    this.ids = new Int32Array(ids.length * 2).fill(-1)
-    this.mask = this.keys.length - 1
-    for (let k = 0; k < ids.length; k++) {
-      if (ids[k] === -1) continue
-      let slot = this.slot(keys[k] as number)
-      while (this.ids[slot] !== -1) slot = (slot + 1) & this.mask
-      this.keys[slot] = keys[k] as number
-      this.ids[slot] = ids[k] as number
-    }
-  }
-}
-
 /**
- * One rule's blocks over a table: each record's blocks (ids ascending, in compressed rows, with a flag on the
- * blocks over the size limit), and the members of each block that generates pairs (2 to the limit), records
- * ascending. Plain typed arrays, so they can be shared with worker threads.
+ * One rule's blocks over a table: each record's blocks that generate pairs (2 to the size limit records; a
+ * block of one or over the limit is left out, as it is never shared), ids ascending, in compressed rows; and
+ * the members of each such block, records ascending. Typed arrays in shared memory, so that worker threads
+ * read them without a copy.
  */
 export interface RuleBlocks {
   rule: string
   /** Record i's blocks are block[start[i] .. start[i + 1]), ascending. */
   start: Int32Array
   block: Int32Array
-  /** Per entry of `block`: 1 when the block is over the size limit (no pairs from it, and it counts as not shared). */
-  skipped: Uint8Array
   /** The blocks that generate pairs, in order: block[k] has members[memberStart[k] .. memberStart[k + 1]). */
   blockIds: Int32Array
   memberStart: Int32Array
@@ -383,7 +532,58 @@ export interface RuleBlocks {
   stats: Omit<BlockingStats, 'pairs'>
 }
 
-const SPLIT = 67_108_864 // 2^26: a block id and a split key's id combine exactly into one safe integer
+const sharedInt32 = (length: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, length) * Int32Array.BYTES_PER_ELEMENT))
+
+/**
+ * Working arrays for building blocks, kept from one rule to the next: a run's rules need large ones, and
+ * allocating them afresh for each rule made the garbage collector mark the whole heap again and again.
+ */
+export class BlockScratch {
+  record = new Int32Array(1024)
+  block = new Int32Array(1024)
+  otherRecord = new Int32Array(1024)
+  otherBlock = new Int32Array(1024)
+  counts = new Int32Array(1024)
+  readonly keys = new KeyIds()
+  readonly splitKeys = new KeyIds()
+  readonly splitBlocks = new KeyIds()
+  entries = 0
+
+  push(record: number, block: number): void {
+    if (this.entries === this.record.length) {
+      const records = new Int32Array(this.entries * 2)
+      records.set(this.record)
+      this.record = records
+      const blocks = new Int32Array(this.entries * 2)
+      blocks.set(this.block)
+      this.block = blocks
+    }
+    this.record[this.entries] = record
+    this.block[this.entries] = block
+    this.entries++
+  }
+
+  /** Starts a new list of entries, keeping the old one as `otherRecord`/`otherBlock`; returns how many it had. */
+  swap(): number {
+    const entries = this.entries
+    ;[this.record, this.otherRecord] = [this.otherRecord, this.record]
+    ;[this.block, this.otherBlock] = [this.otherBlock, this.block]
+    this.entries = 0
+    return entries
+  }
+
+  /** Entries per block (zeroed first). */
+  count(blocks: number): Int32Array {
+    if (this.counts.length < blocks) this.counts = new Int32Array(Math.max(blocks, this.counts.length * 2))
+    const counts = this.counts
+    counts.fill(0, 0, blocks)
+    for (let e = 0; e < this.entries; e++) {
+      const b = this.block[e] as number
+      counts[b] = (counts[b] as number) + 1
+    }
+    return counts
+  }
+}
 
 /** Keys of record i, each once, into `into`. */
 function keysOfRecord(keysOf: RecordKeys, i: number, into: number[]): void {
@@ -394,41 +594,20 @@ function keysOfRecord(keysOf: RecordKeys, i: number, into: number[]): void {
 }
 
 /** Groups the records by the rule's keys, splits the blocks over the limit by its `then` clauses, and lists the members. */
-export function buildRuleBlocks(table: FeatureTable, rule: BlockingRule, maxBlockSize: number): RuleBlocks {
+export function buildRuleBlocks(table: FeatureTable, rule: BlockingRule, runMaxBlockSize: number, scratch = new BlockScratch()): RuleBlocks {
+  const maxBlockSize = Math.min(runMaxBlockSize, rule.maxBlockSize ?? Infinity)
   const size = table.size
   const keysOf = rule.keys(table)
-  let entryRecord = new Int32Array(Math.max(1024, size * 2))
-  let entryBlock = new Int32Array(entryRecord.length)
-  let entries = 0
-  const push = (record: number, block: number) => {
-    if (entries === entryRecord.length) {
-      const records = new Int32Array(entries * 2)
-      records.set(entryRecord)
-      entryRecord = records
-      const blocks = new Int32Array(entries * 2)
-      blocks.set(entryBlock)
-      entryBlock = blocks
-    }
-    entryRecord[entries] = record
-    entryBlock[entries] = block
-    entries++
-  }
-  const ids = new KeyIds(size)
-  const scratch: number[] = []
+  const ids = scratch.keys
+  ids.reset()
+  scratch.entries = 0
+  const list: number[] = []
   for (let i = 0; i < size; i++) {
-    keysOfRecord(keysOf, i, scratch)
-    for (const key of scratch) push(i, ids.id(key))
+    keysOfRecord(keysOf, i, list)
+    for (const key of list) scratch.push(i, ids.id(key))
   }
   let blockCount = ids.size
-  const countBlocks = () => {
-    const counts = new Int32Array(blockCount)
-    for (let e = 0; e < entries; e++) {
-      const b = entryBlock[e] as number
-      counts[b] = (counts[b] as number) + 1
-    }
-    return counts
-  }
-  let counts = countBlocks()
+  let counts = scratch.count(blockCount)
   let splitBlocks = 0
   for (const split of rule.splits) {
     let over = 0
@@ -438,88 +617,94 @@ export function buildRuleBlocks(table: FeatureTable, rule: BlockingRule, maxBloc
     // Each entry in a block over the limit becomes one entry per split key of its record, in a block of its
     // own (block, split key); a record with no split key goes to the block's remainder (block, none).
     const splitOf = split(table)
-    const splitKeyIds = new KeyIds()
-    const splitBlockIds = new KeyIds()
-    const oldRecord = entryRecord.slice(0, entries)
-    const oldBlock = entryBlock.slice(0, entries)
-    const oldEntries = entries
-    entries = 0
+    const splitKeys = scratch.splitKeys
+    const splitBlockIds = scratch.splitBlocks
+    splitKeys.reset()
+    splitBlockIds.reset()
+    const oldEntries = scratch.swap()
+    const oldRecord = scratch.otherRecord
+    const oldBlock = scratch.otherBlock
     let lastRecord = -1
     for (let e = 0; e < oldEntries; e++) {
       const record = oldRecord[e] as number
       const block = oldBlock[e] as number
       if ((counts[block] as number) <= maxBlockSize) {
-        push(record, block)
+        scratch.push(record, block)
         continue
       }
       if (record !== lastRecord) {
-        keysOfRecord(splitOf, record, scratch)
+        keysOfRecord(splitOf, record, list)
         lastRecord = record
       }
-      if (scratch.length === 0) push(record, blockCount + splitBlockIds.id(block * SPLIT))
-      for (const key of scratch) push(record, blockCount + splitBlockIds.id(block * SPLIT + 1 + splitKeyIds.id(key)))
+      if (list.length === 0) scratch.push(record, blockCount + splitBlockIds.id(block * SPLIT))
+      for (const key of list) scratch.push(record, blockCount + splitBlockIds.id(block * SPLIT + 1 + splitKeys.id(key)))
     }
     blockCount += splitBlockIds.size
-    counts = countBlocks()
+    counts = scratch.count(blockCount)
   }
-  // Each record's entries are together and ascending by record; sort each record's blocks.
-  const start = new Int32Array(size + 1)
-  const block = new Int32Array(entries)
-  const skipped = new Uint8Array(entries)
-  for (let e = 0, i = 0; i <= size; i++) {
-    start[i] = e
+  // Only blocks of 2 to the limit count: a record's entries in them, sorted (each record's are together).
+  const entryRecord = scratch.record
+  const entryBlock = scratch.block
+  const entries = scratch.entries
+  const keep = (b: number) => (counts[b] as number) > 1 && (counts[b] as number) <= maxBlockSize
+  let keptEntries = 0
+  for (let e = 0; e < entries; e++) if (keep(entryBlock[e] as number)) keptEntries++
+  const start = sharedInt32(size + 1)
+  const block = sharedInt32(keptEntries)
+  for (let e = 0, i = 0, at = 0; i <= size; i++) {
+    start[i] = at
     if (i === size) break
-    const from = e
-    while (e < entries && entryRecord[e] === i) e++
-    for (let k = from; k < e; k++) {
-      const value = entryBlock[k] as number
-      let j = k
+    const from = at
+    for (; e < entries && entryRecord[e] === i; e++) {
+      const value = entryBlock[e] as number
+      if (!keep(value)) continue
+      let j = at++
       while (j > from && (block[j - 1] as number) > value) {
         block[j] = block[j - 1] as number
         j--
       }
       block[j] = value
     }
-    for (let k = from; k < e; k++) skipped[k] = (counts[block[k] as number] as number) > maxBlockSize ? 1 : 0
   }
   // The blocks that generate pairs, ascending by id, and their members.
   let kept = 0
   let skippedBlocks = 0
   let skippedRecords = 0
-  const position = new Int32Array(blockCount).fill(-1)
   for (let b = 0; b < blockCount; b++) {
     const count = counts[b] as number
     if (count > maxBlockSize) {
       skippedBlocks++
       skippedRecords += count
-    } else if (count > 1) position[b] = kept++
+    } else if (count > 1) kept++
   }
-  const blockIds = new Int32Array(kept)
-  const memberStart = new Int32Array(kept + 1)
-  for (let b = 0; b < blockCount; b++) {
-    const k = position[b] as number
-    if (k >= 0) {
+  // Reuse the spent entry arrays for each block's position among the kept and its next free member slot.
+  const position = scratch.otherRecord.length >= blockCount ? scratch.otherRecord : (scratch.otherRecord = new Int32Array(blockCount))
+  const blockIds = sharedInt32(kept)
+  const memberStart = sharedInt32(kept + 1)
+  for (let b = 0, k = 0; b < blockCount; b++) {
+    if (keep(b)) {
+      position[b] = k
       blockIds[k] = b
-      memberStart[k + 1] = counts[b] as number
-    }
+      memberStart[k + 1] = (memberStart[k] as number) + (counts[b] as number)
+      k++
+    } else position[b] = -1
   }
-  for (let k = 0; k < kept; k++) memberStart[k + 1] = (memberStart[k + 1] as number) + (memberStart[k] as number)
-  const fill = memberStart.slice(0, kept)
-  const members = new Int32Array(memberStart[kept] as number)
+  const members = sharedInt32(memberStart[kept] as number)
+  // The block sizes are no longer needed: their array (as long as the blocks) holds each block's next free slot.
+  const next = counts
+  next.set(memberStart.subarray(0, kept))
   for (let i = 0; i < size; i++) {
     for (let e = start[i] as number; e < (start[i + 1] as number); e++) {
       const k = position[block[e] as number] as number
-      if (k >= 0) {
-        const at = fill[k] as number
-        members[at] = i
-        fill[k] = at + 1
-      }
+      const at = next[k] as number
+      members[at] = i
+      next[k] = at + 1
     }
   }
-  return { rule: rule.text, start, block, skipped, blockIds, memberStart, members, stats: { rule: rule.text, blocks: kept, splitBlocks, skippedBlocks, skippedRecords } }
+  return { rule: rule.text, start, block, blockIds, memberStart, members, stats: { rule: rule.text, blocks: kept, splitBlocks, skippedBlocks, skippedRecords } }
 }
 
-/** The first block a and b share under a rule that is not over the limit, or -1. */
+/** The first block a and b share under a rule (blocks that generate pairs only), or -1. */
 function firstSharedBlock(rule: RuleBlocks, a: number, b: number): number {
   const block = rule.block
   let x = rule.start[a] as number
@@ -529,11 +714,8 @@ function firstSharedBlock(rule: RuleBlocks, a: number, b: number): number {
   while (x < xe && y < ye) {
     const p = block[x] as number
     const q = block[y] as number
-    if (p === q) {
-      if (rule.skipped[x] === 0) return p
-      x++
-      y++
-    } else if (p < q) x++
+    if (p === q) return p
+    if (p < q) x++
     else y++
   }
   return -1
@@ -564,7 +746,8 @@ export interface BlockingPlan {
 export function planBlocking(table: FeatureTable, rules: BlockingRule[], options: { maxBlockSize?: number; units?: number; minimumUnitPairs?: number } = {}): BlockingPlan {
   const maxBlockSize = options.maxBlockSize ?? 1000
   const link = table.leftSize < table.size
-  const built = rules.map((rule) => cachedRuleBlocks(table, rule, maxBlockSize))
+  const scratch = new BlockScratch()
+  const built = rules.map((rule) => cachedRuleBlocks(table, rule, maxBlockSize, scratch))
   let totalPairs = 0
   for (const blocks of built) {
     for (let k = 0; k < blocks.blockIds.length; k++) {
@@ -636,11 +819,11 @@ export function generateUnitPairs(plan: BlockingPlan, unit: number, emit: (a: nu
 }
 
 /** Rule blocks are kept with the table (training and prediction block on some of the same rules). */
-function cachedRuleBlocks(table: FeatureTable, rule: BlockingRule, maxBlockSize: number): RuleBlocks {
+function cachedRuleBlocks(table: FeatureTable, rule: BlockingRule, maxBlockSize: number, scratch?: BlockScratch): RuleBlocks {
   const key = `blocks:${maxBlockSize}:${rule.text}`
   const cached = table.cache.get(key) as { size: number; generation: number; blocks: RuleBlocks } | undefined
   if (cached && cached.size === table.size && cached.generation === table.generation) return cached.blocks
-  const blocks = buildRuleBlocks(table, rule, maxBlockSize)
+  const blocks = buildRuleBlocks(table, rule, maxBlockSize, scratch)
   table.cache.set(key, { size: table.size, generation: table.generation, blocks })
   return blocks
 }
@@ -720,21 +903,7 @@ export function ruleFindingPair(plan: BlockingPlan, a: number, b: number): numbe
   return -1
 }
 
-/** The plan with its arrays in shared memory, for worker threads. */
+/** The plan for worker threads: its blocks are in shared memory already; the unit arrays are copied there. */
 export function sharedPlan(plan: BlockingPlan): BlockingPlan {
-  return {
-    ...plan,
-    rules: plan.rules.map((blocks) => ({
-      ...blocks,
-      start: sharedCopy(blocks.start),
-      block: sharedCopy(blocks.block),
-      skipped: sharedCopy(blocks.skipped),
-      blockIds: sharedCopy(blocks.blockIds),
-      memberStart: sharedCopy(blocks.memberStart),
-      members: sharedCopy(blocks.members),
-    })),
-    unitRule: sharedCopy(plan.unitRule),
-    unitFrom: sharedCopy(plan.unitFrom),
-    unitTo: sharedCopy(plan.unitTo),
-  }
+  return { ...plan, unitRule: sharedCopy(plan.unitRule), unitFrom: sharedCopy(plan.unitFrom), unitTo: sharedCopy(plan.unitTo) }
 }

@@ -13,10 +13,14 @@ export { ScoredPairs }
 /** The person model's rules: which pairs are compared when predicting. */
 export const PERSON_PREDICTION_RULES = [
   'lantern: identifier',
-  'lantern: name_sound_pair & dob_year',
-  'lantern: name_sound & dob',
-  'lantern: name_sound_pair',
-  'lantern: name_sound & dob_year',
+  'lantern: identifier_slip',
+  'lantern: name_sound_set & dob',
+  'lantern: name_sound_pair_joined & dob_year then sex limit 128',
+  'lantern: name_variant_sound & dob limit 32',
+  'lantern: name_sound_set then dob_year then sex',
+  'lantern: name_sound_pair_joined limit 64',
+  'lantern: name_sound_initial & dob_year then sex limit 64',
+  'lantern: name_sound_initial limit 32',
 ]
 /** Pairs these find are almost all the same person: the prior comes from them. */
 export const PERSON_DETERMINISTIC_RULES = ['lantern: identifier', 'lantern: name_set & dob']

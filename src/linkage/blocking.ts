@@ -14,6 +14,7 @@ import {
   type FeatureTable,
 } from './features.ts'
 import { compileRecordExpression, parseSql, type SqlNode } from './sql.ts'
+import type { LinkageWorkers } from './workers.ts'
 
 export interface BlockingRule {
   /** As written in the model: Splink SQL (`l.x = r.x AND ...`) or `lantern: part & part`. */
@@ -544,18 +545,20 @@ export class BlockScratch {
   otherRecord = new Int32Array(1024)
   otherBlock = new Int32Array(1024)
   counts = new Int32Array(1024)
+  position = new Int32Array(1024)
   readonly keys = new KeyIds()
   readonly splitKeys = new KeyIds()
   readonly splitBlocks = new KeyIds()
   entries = 0
 
   push(record: number, block: number): void {
-    if (this.entries === this.record.length) {
+    if (this.entries === this.record.length || this.entries === this.block.length) {
+      // (After a swap the two arrays may differ in length: both grow to twice what is used.)
       const records = new Int32Array(this.entries * 2)
-      records.set(this.record)
+      records.set(this.record.subarray(0, this.entries))
       this.record = records
       const blocks = new Int32Array(this.entries * 2)
-      blocks.set(this.block)
+      blocks.set(this.block.subarray(0, this.entries))
       this.block = blocks
     }
     this.record[this.entries] = record
@@ -677,8 +680,8 @@ export function buildRuleBlocks(table: FeatureTable, rule: BlockingRule, runMaxB
       skippedRecords += count
     } else if (count > 1) kept++
   }
-  // Reuse the spent entry arrays for each block's position among the kept and its next free member slot.
-  const position = scratch.otherRecord.length >= blockCount ? scratch.otherRecord : (scratch.otherRecord = new Int32Array(blockCount))
+  if (scratch.position.length < blockCount) scratch.position = new Int32Array(Math.max(blockCount, scratch.position.length * 2))
+  const position = scratch.position
   const blockIds = sharedInt32(kept)
   const memberStart = sharedInt32(kept + 1)
   for (let b = 0, k = 0; b < blockCount; b++) {
@@ -743,11 +746,14 @@ export interface BlockingPlan {
  * before removing repeats). The units only share the work out: the pairs and their order are the same however
  * they are cut.
  */
-export function planBlocking(table: FeatureTable, rules: BlockingRule[], options: { maxBlockSize?: number; units?: number; minimumUnitPairs?: number } = {}): BlockingPlan {
+export function planBlocking(
+  table: FeatureTable,
+  rules: BlockingRule[],
+  options: { maxBlockSize?: number; units?: number; minimumUnitPairs?: number; workers?: LinkageWorkers | null } = {},
+): BlockingPlan {
   const maxBlockSize = options.maxBlockSize ?? 1000
   const link = table.leftSize < table.size
-  const scratch = new BlockScratch()
-  const built = rules.map((rule) => cachedRuleBlocks(table, rule, maxBlockSize, scratch))
+  const built = ruleBlocksOf(table, rules, maxBlockSize, options.workers ?? null)
   let totalPairs = 0
   for (const blocks of built) {
     for (let k = 0; k < blocks.blockIds.length; k++) {
@@ -818,14 +824,23 @@ export function generateUnitPairs(plan: BlockingPlan, unit: number, emit: (a: nu
   return pairs
 }
 
-/** Rule blocks are kept with the table (training and prediction block on some of the same rules). */
-function cachedRuleBlocks(table: FeatureTable, rule: BlockingRule, maxBlockSize: number, scratch?: BlockScratch): RuleBlocks {
-  const key = `blocks:${maxBlockSize}:${rule.text}`
-  const cached = table.cache.get(key) as { size: number; generation: number; blocks: RuleBlocks } | undefined
-  if (cached && cached.size === table.size && cached.generation === table.generation) return cached.blocks
-  const blocks = buildRuleBlocks(table, rule, maxBlockSize, scratch)
-  table.cache.set(key, { size: table.size, generation: table.generation, blocks })
-  return blocks
+/**
+ * The rules' blocks, kept with the table (training and prediction block on some of the same rules); those
+ * not built yet are built on the worker threads if there are any, else here.
+ */
+function ruleBlocksOf(table: FeatureTable, rules: BlockingRule[], maxBlockSize: number, workers: LinkageWorkers | null): RuleBlocks[] {
+  const keyOf = (rule: BlockingRule) => `blocks:${maxBlockSize}:${rule.text}`
+  const cachedOf = (rule: BlockingRule) => {
+    const cached = table.cache.get(keyOf(rule)) as { size: number; generation: number; blocks: RuleBlocks } | undefined
+    return cached && cached.size === table.size && cached.generation === table.generation ? cached.blocks : null
+  }
+  const missing = rules.filter((rule, r) => cachedOf(rule) === null && rules.findIndex((other) => other.text === rule.text) === r)
+  if (missing.length > 0) {
+    const scratch = new BlockScratch()
+    const built = workers ? workers.buildBlocks(missing, maxBlockSize) : missing.map((rule) => buildRuleBlocks(table, rule, maxBlockSize, scratch))
+    missing.forEach((rule, r) => table.cache.set(keyOf(rule), { size: table.size, generation: table.generation, blocks: built[r] }))
+  }
+  return rules.map((rule) => cachedOf(rule) as RuleBlocks)
 }
 
 /** Forgets the rule blocks kept with a table (they are large; a run drops them when done). */
@@ -839,6 +854,8 @@ export interface BlockingOptions {
   /** Keep each pair with this probability (training samples); 1 keeps all. */
   sampleProbability?: number
   random?: () => number
+  /** Worker threads to build the rules' blocks on. */
+  workers?: LinkageWorkers | null
   onProgress?: (ruleIndex: number, unitsDone: number, unitsTotal: number) => void
 }
 
@@ -855,7 +872,7 @@ export function generatePairs(table: FeatureTable, rules: BlockingRule[], onBatc
   const batchSize = options.batchSize ?? 65_536
   const sample = options.sampleProbability ?? 1
   const random = options.random ?? Math.random
-  const plan = planBlocking(table, rules, options.maxBlockSize !== undefined ? { maxBlockSize: options.maxBlockSize } : {})
+  const plan = planBlocking(table, rules, { ...(options.maxBlockSize !== undefined ? { maxBlockSize: options.maxBlockSize } : {}), workers: options.workers ?? null })
   const batchLeft = new Int32Array(batchSize)
   const batchRight = new Int32Array(batchSize)
   let batchCount = 0
@@ -881,8 +898,8 @@ export function generatePairs(table: FeatureTable, rules: BlockingRule[], onBatc
 }
 
 /** The number of pairs one rule alone generates (for sampling rates), from its block sizes, without generating them. */
-export function countRulePairs(table: FeatureTable, rule: BlockingRule, maxBlockSize = 1000): number {
-  const blocks = cachedRuleBlocks(table, rule, maxBlockSize)
+export function countRulePairs(table: FeatureTable, rule: BlockingRule, maxBlockSize = 1000, workers: LinkageWorkers | null = null): number {
+  const [blocks] = ruleBlocksOf(table, [rule], maxBlockSize, workers) as [RuleBlocks]
   const link = table.leftSize < table.size
   let total = 0
   for (let k = 0; k < blocks.blockIds.length; k++) {

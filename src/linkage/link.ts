@@ -7,6 +7,7 @@ import { Scorer, weightOfProbability, type LinkageModel } from './model.ts'
 import type { PersonRecord } from './person-record.ts'
 import { scorePlan, ScoredPairs } from './scoring.ts'
 import { trainModel, type TrainingReport } from './training.ts'
+import { LinkageWorkers } from './workers.ts'
 
 export { ScoredPairs }
 
@@ -41,10 +42,11 @@ export interface LinkageOptions {
   uSamplePairs?: number
   emMaxPairs?: number
   seed?: number
-  /** Threads for blocking and scoring, this one included (worker_threads); the results are the same for any number. Default 1. */
+  /**
+   * Threads for the heavy steps (blocks, training pairs' levels, scoring): above 1, that many worker threads
+   * (node:worker_threads) do them while this one waits. The results are the same for any number. Default 1.
+   */
   threads?: number
-  /** Score only once every worker thread is ready (tests: a short run is otherwise done before they start). */
-  waitForWorkers?: boolean
   onProgress?: (stage: string, done: number, total: number) => void
 }
 
@@ -57,7 +59,7 @@ export interface LinkageRun {
   candidatePairs: number
   pairs: ScoredPairs
   thresholdWeight: number
-  /** Threads that scored pairs. */
+  /** Threads the heavy steps ran on (worker threads, or 1: this one). */
   threads: number
   /** Milliseconds: features, training, blocking (the rules' blocks), scoring (pairs generated and scored), total. */
   timings: { features: number; training: number; blocking: number; scoring: number; total: number }
@@ -72,58 +74,62 @@ export function runLinkage(left: PersonRecord[], right: PersonRecord[] | null, o
   options.onProgress?.('features', records.length, records.length)
   const featuresDone = performance.now()
   const maxBlockSize = options.maxBlockSize ?? 1000
+  const comparisons = options.model ? options.model.comparisons.map((comparison) => comparison.definition) : (options.comparisons ?? personComparisons())
+  const workers = LinkageWorkers.start(table, options.threads ?? 1, { records: comparisons.some((comparison) => comparison.readsRecords === true) })
+  try {
+    let model: LinkageModel
+    let training: TrainingReport | null = null
+    if (options.model) model = options.model
+    else {
+      const trained = trainModel(table, comparisons, {
+        deterministicRules: (options.deterministicRules ?? PERSON_DETERMINISTIC_RULES).map(parseBlockingRule),
+        ...(options.recall !== undefined ? { recall: options.recall } : {}),
+        trainingRules: (options.trainingRules ?? PERSON_TRAINING_RULES).map(parseBlockingRule),
+        predictionRules: (options.predictionRules ?? PERSON_PREDICTION_RULES).map(parseBlockingRule),
+        maxBlockSize,
+        ...(options.uSamplePairs !== undefined ? { uSamplePairs: options.uSamplePairs } : {}),
+        ...(options.emMaxPairs !== undefined ? { emMaxPairs: options.emMaxPairs } : {}),
+        seed: options.seed ?? 1,
+        workers,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      })
+      model = trained.model
+      training = trained.report
+    }
+    const trainingDone = performance.now()
 
-  let model: LinkageModel
-  let training: TrainingReport | null = null
-  if (options.model) model = options.model
-  else {
-    const trained = trainModel(table, options.comparisons ?? personComparisons(), {
-      deterministicRules: (options.deterministicRules ?? PERSON_DETERMINISTIC_RULES).map(parseBlockingRule),
-      ...(options.recall !== undefined ? { recall: options.recall } : {}),
-      trainingRules: (options.trainingRules ?? PERSON_TRAINING_RULES).map(parseBlockingRule),
-      predictionRules: (options.predictionRules ?? PERSON_PREDICTION_RULES).map(parseBlockingRule),
-      maxBlockSize,
-      ...(options.uSamplePairs !== undefined ? { uSamplePairs: options.uSamplePairs } : {}),
-      ...(options.emMaxPairs !== undefined ? { emMaxPairs: options.emMaxPairs } : {}),
-      seed: options.seed ?? 1,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    })
-    model = trained.model
-    training = trained.report
-  }
-  const trainingDone = performance.now()
-
-  const scorer = new Scorer(model, table)
-  const thresholdWeight = weightOfProbability(Math.min(Math.max(options.threshold ?? 0.5, 1e-12), 1 - 1e-12))
-  const rules: BlockingRule[] = model.blockingRules.length > 0 ? model.blockingRules : (options.predictionRules ?? PERSON_PREDICTION_RULES).map(parseBlockingRule)
-  const plan = planBlocking(table, rules, { maxBlockSize })
-  const blockingDone = performance.now()
-  options.onProgress?.('scoring', 0, plan.unitRule.length)
-  const scored = scorePlan(table, model, scorer, plan, thresholdWeight, {
-    threads: options.threads ?? 1,
-    ...(options.waitForWorkers ? { waitForWorkers: true } : {}),
-    onProgress: (done, total) => options.onProgress?.('scoring', done, total),
-  })
-  const blocking = blockingStats(plan, scored.pairsPerRule)
-  dropRuleBlocks(table)
-  const finished = performance.now()
-  return {
-    table,
-    model,
-    scorer,
-    training,
-    blocking,
-    candidatePairs: scored.candidatePairs,
-    pairs: scored.pairs,
-    thresholdWeight,
-    threads: scored.threadsUsed,
-    timings: {
-      features: featuresDone - started,
-      training: trainingDone - featuresDone,
-      blocking: blockingDone - trainingDone,
-      scoring: finished - blockingDone,
-      total: finished - started,
-    },
+    const scorer = new Scorer(model, table)
+    const thresholdWeight = weightOfProbability(Math.min(Math.max(options.threshold ?? 0.5, 1e-12), 1 - 1e-12))
+    const rules: BlockingRule[] = model.blockingRules.length > 0 ? model.blockingRules : (options.predictionRules ?? PERSON_PREDICTION_RULES).map(parseBlockingRule)
+    options.onProgress?.('blocking', 0, rules.length)
+    const plan = planBlocking(table, rules, { maxBlockSize, workers })
+    options.onProgress?.('blocking', rules.length, rules.length)
+    const blockingDone = performance.now()
+    options.onProgress?.('scoring', 0, plan.unitRule.length)
+    const scored = scorePlan(model, scorer, plan, thresholdWeight, { workers, onProgress: (done, total) => options.onProgress?.('scoring', done, total) })
+    const blocking = blockingStats(plan, scored.pairsPerRule)
+    dropRuleBlocks(table)
+    const finished = performance.now()
+    return {
+      table,
+      model,
+      scorer,
+      training,
+      blocking,
+      candidatePairs: scored.candidatePairs,
+      pairs: scored.pairs,
+      thresholdWeight,
+      threads: workers ? workers.threads : 1,
+      timings: {
+        features: featuresDone - started,
+        training: trainingDone - featuresDone,
+        blocking: blockingDone - trainingDone,
+        scoring: finished - blockingDone,
+        total: finished - started,
+      },
+    }
+  } finally {
+    workers?.close()
   }
 }
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict'
 import { readPersonCsv, writePersonCsv, PersonCsvError, type PersonRecord } from './person-record.ts'
 import { buildFeatureTable } from './features.ts'
 import { dateOfBirthComparison, identifiersComparison, namesComparison, personComparisons } from './comparisons.ts'
-import { generatePairs, parseBlockingRule } from './blocking.ts'
+import { BlockScratch, buildRuleBlocks, generatePairs, parseBlockingRule } from './blocking.ts'
 import { Scorer, type LinkageModel } from './model.ts'
 import { modelFromSplinkJson, modelToSplinkJson, ModelFormatError } from './splink.ts'
-import { clusterPairs, runLinkage } from './link.ts'
+import { clusterPairs, PERSON_PREDICTION_RULES, runLinkage } from './link.ts'
 import { generateRecords } from './synthetic/generator.ts'
 
 function person(recordId: string, given: string, family: string, extra: Partial<PersonRecord> = {}): PersonRecord {
@@ -262,13 +262,29 @@ test('a block over the size limit is split by the rule\'s "then" keys, not skipp
   assert.throws(() => parseBlockingRule('lantern: name_set then birthday'), /unknown key "birthday"/)
 })
 
-test('blocking and scoring on two threads give the same pairs, in the same order, with the same weights, as on one', () => {
+test('blocks built one rule after another in the same working arrays are the blocks built afresh', () => {
+  const { records } = generateRecords({ persons: 1500, seed: 17 })
+  const table = buildFeatureTable(records)
+  const rules = PERSON_PREDICTION_RULES.map(parseBlockingRule)
+  const scratch = new BlockScratch()
+  // A small limit, so that the rules with "then" clauses split blocks.
+  const reused = rules.map((rule) => buildRuleBlocks(table, rule, 12, scratch))
+  rules.forEach((rule, r) => {
+    const fresh = buildRuleBlocks(table, rule, 12)
+    assert.deepEqual(reused[r], fresh, rule.text)
+  })
+  assert.ok(reused.some((blocks) => blocks.stats.splitBlocks > 0))
+})
+
+test('training, blocking and scoring on two worker threads give the same model and the same pairs, in the same order, with the same weights, as on one thread', () => {
   const { records } = generateRecords({ persons: 2500, seed: 13 })
   const options = { threshold: 0.01, uSamplePairs: 200_000, maxBlockSize: 60 }
   const one = runLinkage(records, null, { ...options, threads: 1 })
-  const two = runLinkage(records, null, { ...options, threads: 2, waitForWorkers: true })
+  const two = runLinkage(records, null, { ...options, threads: 2 })
   assert.equal(one.threads, 1)
   assert.equal(two.threads, 2)
+  assert.equal(two.model.probabilityTwoRandomRecordsMatch, one.model.probabilityTwoRandomRecordsMatch)
+  assert.deepEqual(two.model.comparisons.map((comparison) => [comparison.m, comparison.u]), one.model.comparisons.map((comparison) => [comparison.m, comparison.u]))
   assert.ok(one.pairs.count > 1000, `${one.pairs.count} pairs`)
   assert.equal(two.candidatePairs, one.candidatePairs)
   assert.deepEqual(two.blocking, one.blocking)

@@ -13,9 +13,10 @@
 //   each m is the average of the sessions that could estimate it.
 import { Random } from '../lib/random.ts'
 import { countRulePairs, generatePairs, type BlockingRule } from './blocking.ts'
-import type { BoundComparison, ComparisonDefinition } from './comparisons.ts'
+import type { ComparisonDefinition } from './comparisons.ts'
 import type { FeatureTable } from './features.ts'
 import type { LinkageModel, ModelComparison } from './model.ts'
+import { countPatterns, type LevelPatterns, type LinkageWorkers } from './workers.ts'
 
 export interface TrainingOptions {
   /** Rules whose pairs are almost all matches, for the prior. */
@@ -32,6 +33,8 @@ export interface TrainingOptions {
   convergence?: number
   maxBlockSize?: number
   seed?: number
+  /** Worker threads for the blocks and the comparison levels of the training pairs (the model is the same without). */
+  workers?: LinkageWorkers | null
   onProgress?: (stage: string, done: number, total: number) => void
 }
 
@@ -63,12 +66,19 @@ function defaultM(definition: ComparisonDefinition): number[] {
 
 const FLOOR = 1e-6
 
-/** u from pairs drawn at random. A level never seen among N pairs gets u = 1/N. */
-export function estimateU(table: FeatureTable, comparisons: ComparisonDefinition[], pairs: number, random: Random): number[][] {
+/** The level patterns of a list of pairs, on the worker threads if there are any, else here. */
+function patternsOf(table: FeatureTable, comparisons: ComparisonDefinition[], active: boolean[], left: Int32Array, right: Int32Array, workers: LinkageWorkers | null): LevelPatterns {
+  if (workers) return workers.patterns(comparisons, active, left, right)
   const bound = comparisons.map((comparison) => comparison.bind(table))
-  const counts = comparisons.map((comparison) => new Float64Array(comparison.levels.length))
+  return countPatterns(bound, active, left, right, 0, left.length)
+}
+
+/** u from pairs drawn at random. A level never seen among N pairs gets u = 1/N. */
+export function estimateU(table: FeatureTable, comparisons: ComparisonDefinition[], pairs: number, random: Random, workers: LinkageWorkers | null = null): number[][] {
   const link = table.leftSize < table.size
   const rightSize = table.size - table.leftSize
+  const left = new Int32Array(pairs)
+  const right = new Int32Array(pairs)
   for (let p = 0; p < pairs; p++) {
     let a: number
     let b: number
@@ -80,10 +90,23 @@ export function estimateU(table: FeatureTable, comparisons: ComparisonDefinition
       b = Math.floor(random.next() * (table.size - 1))
       if (b >= a) b++
     }
-    for (let c = 0; c < bound.length; c++) {
-      const level = (bound[c] as BoundComparison).level(a, b)
+    left[p] = a
+    right[p] = b
+  }
+  const patterns = patternsOf(
+    table,
+    comparisons,
+    comparisons.map(() => true),
+    left,
+    right,
+    workers,
+  )
+  const counts = comparisons.map((comparison) => new Float64Array(comparison.levels.length))
+  for (let p = 0; p < patterns.size; p++) {
+    for (let c = 0; c < comparisons.length; c++) {
+      const level = patterns.levels[p * comparisons.length + c] as number
       const row = counts[c] as Float64Array
-      row[level] = (row[level] ?? 0) + 1
+      row[level] = (row[level] ?? 0) + (patterns.counts[p] as number)
     }
   }
   return comparisons.map((comparison, c) => {
@@ -94,9 +117,9 @@ export function estimateU(table: FeatureTable, comparisons: ComparisonDefinition
 }
 
 /** Pairs found by the deterministic rules. */
-export function countDeterministicPairs(table: FeatureTable, rules: BlockingRule[], maxBlockSize: number): number {
+export function countDeterministicPairs(table: FeatureTable, rules: BlockingRule[], maxBlockSize: number, workers: LinkageWorkers | null = null): number {
   let found = 0
-  generatePairs(table, rules, (_left, _right, count) => (found += count), { maxBlockSize })
+  generatePairs(table, rules, (_left, _right, count) => (found += count), { maxBlockSize, workers })
   return found
 }
 
@@ -105,28 +128,23 @@ export function countDeterministicPairs(table: FeatureTable, rules: BlockingRule
  * independently, so the number of matches is about |A| |B| / |A and B|, and A-or-B finds |A or B| of them.
  * Null when it cannot say (fewer than two rules, or no overlap).
  */
-export function captureRecaptureRecall(table: FeatureTable, rules: BlockingRule[], maxBlockSize: number): number | null {
+export function captureRecaptureRecall(table: FeatureTable, rules: BlockingRule[], maxBlockSize: number, workers: LinkageWorkers | null = null): number | null {
   if (rules.length < 2) return null
   const [first, second] = rules as [BlockingRule, BlockingRule]
-  const a = countDeterministicPairs(table, [first], maxBlockSize)
-  const b = countDeterministicPairs(table, [second], maxBlockSize)
-  const either = countDeterministicPairs(table, [first, second], maxBlockSize)
+  const a = countDeterministicPairs(table, [first], maxBlockSize, workers)
+  const b = countDeterministicPairs(table, [second], maxBlockSize, workers)
+  const either = countDeterministicPairs(table, [first, second], maxBlockSize, workers)
   const both = a + b - either
   if (both <= 0) return null
   const matches = (a * b) / both
   return Math.min(1, either / matches)
 }
 
-interface PatternCounts {
-  levels: Uint8Array[]
-  counts: number[]
-}
-
 /** EM over the distinct level patterns of one session's pairs, u fixed; returns m for the active comparisons. */
 function expectationMaximisation(
   comparisons: ComparisonDefinition[],
   active: boolean[],
-  patterns: PatternCounts,
+  patterns: LevelPatterns,
   m: number[][],
   u: number[][],
   maxIterations: number,
@@ -139,8 +157,9 @@ function expectationMaximisation(
     const next = comparisons.map((comparison) => new Float64Array(comparison.levels.length))
     let matched = 0
     let total = 0
-    for (let p = 0; p < patterns.counts.length; p++) {
-      const levels = patterns.levels[p] as Uint8Array
+    const n = comparisons.length
+    for (let p = 0; p < patterns.size; p++) {
+      const levels = patterns.levels.subarray(p * n, (p + 1) * n)
       const count = patterns.counts[p] as number
       let pm = lambda
       let pu = 1 - lambda
@@ -193,49 +212,49 @@ export function trainModel(table: FeatureTable, comparisons: ComparisonDefinitio
   const random = new Random(options.seed ?? 1)
   const maxBlockSize = options.maxBlockSize ?? 1000
   options.onProgress?.('prior', 0, 1)
-  const deterministicPairs = countDeterministicPairs(table, options.deterministicRules, maxBlockSize)
+  const workers = options.workers ?? null
+  const deterministicPairs = countDeterministicPairs(table, options.deterministicRules, maxBlockSize, workers)
   const allPairs = Math.max(1, totalPairs(table))
   options.onProgress?.('prior', 1, 1)
 
   const samplePairs = Math.min(options.uSamplePairs ?? 2_000_000, allPairs)
   options.onProgress?.('u', 0, 1)
-  const u = estimateU(table, comparisons, samplePairs, random)
+  const u = estimateU(table, comparisons, samplePairs, random, workers)
   options.onProgress?.('u', 1, 1)
 
   const sessionsM: number[][][] = []
   const sessionsActive: boolean[][] = []
   const sessions: TrainingReport['sessions'] = []
-  const bound = comparisons.map((comparison) => comparison.bind(table))
   const emMaxPairs = options.emMaxPairs ?? 1_000_000
   options.trainingRules.forEach((rule, index) => {
     options.onProgress?.('m', index, options.trainingRules.length)
     const active = comparisons.map((comparison) => !comparison.columns.some((column) => rule.columns.includes(column)))
-    const available = countRulePairs(table, rule, maxBlockSize)
+    const available = countRulePairs(table, rule, maxBlockSize, workers)
     const sampleProbability = available > emMaxPairs ? emMaxPairs / available : 1
-    const index_ = new Map<string, number>()
-    const patterns: PatternCounts = { levels: [], counts: [] }
-    const levels = new Uint8Array(comparisons.length)
+    // The sample is drawn here (one random number per candidate pair, in order); its levels are counted on the workers.
+    let left = new Int32Array(1024)
+    let right = new Int32Array(1024)
     let pairs = 0
     generatePairs(
       table,
       [rule],
-      (left, right, count) => {
-        for (let p = 0; p < count; p++) {
-          const a = left[p] as number
-          const b = right[p] as number
-          for (let c = 0; c < bound.length; c++) levels[c] = active[c] ? (bound[c] as BoundComparison).level(a, b) : 0
-          const key = levels.join(',')
-          const found = index_.get(key)
-          if (found === undefined) {
-            index_.set(key, patterns.counts.length)
-            patterns.levels.push(levels.slice())
-            patterns.counts.push(1)
-          } else patterns.counts[found] = (patterns.counts[found] as number) + 1
-          pairs++
+      (batchLeft, batchRight, count) => {
+        if (pairs + count > left.length) {
+          const size = Math.max(left.length * 2, pairs + count)
+          const grownLeft = new Int32Array(size)
+          grownLeft.set(left.subarray(0, pairs))
+          left = grownLeft
+          const grownRight = new Int32Array(size)
+          grownRight.set(right.subarray(0, pairs))
+          right = grownRight
         }
+        left.set(batchLeft.subarray(0, count), pairs)
+        right.set(batchRight.subarray(0, count), pairs)
+        pairs += count
       },
-      { maxBlockSize, sampleProbability, random: () => random.next() },
+      { maxBlockSize, sampleProbability, random: () => random.next(), workers },
     )
+    const patterns = patternsOf(table, comparisons, active, left.subarray(0, pairs), right.subarray(0, pairs), workers)
     const start = comparisons.map(defaultM)
     const result = expectationMaximisation(comparisons, active, patterns, start, u, options.maxIterations ?? 25, options.convergence ?? 0.0001)
     sessionsM.push(result.m)
@@ -268,7 +287,7 @@ export function trainModel(table: FeatureTable, comparisons: ComparisonDefinitio
   const recallEstimated = recall === undefined
   if (recall === undefined) {
     // Lantern's default rules: capture-recapture on the first two; 0.8 (a common Splink choice) when it cannot say.
-    recall = captureRecaptureRecall(table, options.deterministicRules, maxBlockSize) ?? 0.8
+    recall = captureRecaptureRecall(table, options.deterministicRules, maxBlockSize, workers) ?? 0.8
   }
   const probability = Math.min(0.5, Math.max(1e-12, deterministicPairs / recall / allPairs))
   model.probabilityTwoRandomRecordsMatch = probability

@@ -6,6 +6,9 @@
 // cost more than they find, and the other rules still reach them through rarer keys.
 import {
   DOB_EXACT,
+  DOB_RANGE,
+  OPEN_HIGH,
+  OPEN_LOW,
   NONE,
   SEX_UNKNOWN,
   columnValues,
@@ -283,6 +286,17 @@ export const KEY_PARTS: Record<string, KeyPart> = {
     columns: ['date_of_birth'],
     keys: (table) => (i, emit) => {
       if ((table.dobFlags[i] as number) & DOB_EXACT) emit((table.dobLow[i] as number) + DAY_OFFSET)
+    },
+  },
+  /** An assessed range of dates of birth, whole (one age assessment copied from record to record); records with an exact date have none. */
+  dob_range: {
+    columns: ['dob_earliest', 'dob_latest'],
+    keys: (table) => (i, emit) => {
+      if (((table.dobFlags[i] as number) & DOB_RANGE) === 0) return
+      const low = table.dobLow[i] as number
+      const high = table.dobHigh[i] as number
+      // Open ends stand for themselves; day numbers shifted to be positive, then paired.
+      emit((low === OPEN_LOW ? 0 : low + DAY_OFFSET) * 1_048_576 + (high === OPEN_HIGH ? 1_048_575 : high + DAY_OFFSET))
     },
   },
   /** Each year the date of birth may fall in (a 1 January default stands for the years around it); none if wider than 3 years. */

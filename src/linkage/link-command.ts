@@ -1,6 +1,7 @@
 // `lantern link dedupe | pair | generate`: the engine over person CSV files, with a progress bar.
 import { readFileSync, writeFileSync, createWriteStream } from 'node:fs'
 import { once } from 'node:events'
+import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { SingleBar, Presets } from 'cli-progress'
 import { csvLine } from '../lib/csv.ts'
@@ -12,14 +13,18 @@ import { generateEncounters, generateRecords } from './synthetic/generator.ts'
 import { loadPersonModel } from './models/person-model.ts'
 
 export const LINK_HELP = `  link dedupe --input FILE --output FILE [--clusters FILE] [--model FILE] [--save-model FILE]
-              [--threshold P] [--recall R] [--max-block N]
-                   score the pairs of one person CSV that are likely the same person
+              [--threshold P] [--recall R] [--max-block N] [--threads N]
+                   score the pairs of one person CSV that are likely the same person (--threads: worker
+                   threads for blocking, training and scoring; default every core from 20,000 records, else 1)
   link pair --left FILE --right FILE --output FILE [same options]
                    the same across two files
   link generate --persons N --output FILE [--seed S] [--queries N --queries-output FILE]
                    synthetic multicultural person records (and encounter queries) for trying the engine`
 
 export class UsageError extends Error {}
+
+/** From this many records a run uses every core by default; below, starting the worker threads costs more than it saves. */
+const THREADS_FROM_RECORDS = 20_000
 
 /** A progress bar on a terminal; stage lines otherwise (logs, CI). */
 export function progressReporter(): { onProgress: (stage: string, done: number, total: number) => void; stop: () => void } {
@@ -124,6 +129,7 @@ export async function linkCommand(argv: string[]): Promise<number> {
       threshold: { type: 'string' },
       recall: { type: 'string' },
       'max-block': { type: 'string' },
+      threads: { type: 'string' },
       persons: { type: 'string' },
       seed: { type: 'string' },
       queries: { type: 'string' },
@@ -165,6 +171,11 @@ export async function linkCommand(argv: string[]): Promise<number> {
       left = readFile(values.left, 'the left file')
       right = readFile(values.right, 'the right file')
     }
+    let threads = left.length + (right?.length ?? 0) >= THREADS_FROM_RECORDS ? availableParallelism() : 1
+    if (values.threads !== undefined) {
+      threads = Number(values.threads)
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be a whole number from 1 to 64, not "${values.threads}"`)
+    }
     const model = values.model ? readModel(values.model) : undefined
     const progress = progressReporter()
     const recall = values.recall === undefined ? undefined : probabilityOption(values.recall, 'recall', 0.8)
@@ -173,16 +184,17 @@ export async function linkCommand(argv: string[]): Promise<number> {
       threshold: probabilityOption(values.threshold, 'threshold', 0.5),
       ...(recall !== undefined ? { recall } : {}),
       maxBlockSize,
+      threads,
       onProgress: progress.onProgress,
     })
     progress.stop()
     await writePairs(values.output, run)
     const summary = [
       `${run.table.size} records, ${run.candidatePairs} candidate pairs compared, ${run.pairs.count} pairs at or above the threshold written to ${values.output}`,
-      `in ${(run.timings.total / 1000).toFixed(1)} s (features ${(run.timings.features / 1000).toFixed(1)} s, training ${(run.timings.training / 1000).toFixed(1)} s, blocking and scoring ${(run.timings.scoring / 1000).toFixed(1)} s).`,
+      `in ${(run.timings.total / 1000).toFixed(1)} s (features ${(run.timings.features / 1000).toFixed(1)} s, training ${(run.timings.training / 1000).toFixed(1)} s, blocking ${(run.timings.blocking / 1000).toFixed(1)} s, scoring ${(run.timings.scoring / 1000).toFixed(1)} s; ${run.threads === 1 ? 'one thread' : `${run.threads} worker threads`}).`,
     ]
     const skipped = run.blocking.reduce((sum, rule) => sum + rule.skippedBlocks, 0)
-    if (skipped > 0) summary.push(`${skipped} blocks larger than --max-block ${maxBlockSize} were skipped (their pairs are reached through rarer keys).`)
+    if (skipped > 0) summary.push(`${skipped} blocks over their size limit (--max-block ${maxBlockSize}, or the rule's own) were skipped after any splits (their pairs are reached through rarer keys).`)
     if (run.training) summary.push(`Prior: ${run.training.prior.probability.toExponential(3)} (deterministic pairs ${run.training.prior.deterministicPairs}, recall ${run.training.prior.recall.toFixed(3)}${run.training.prior.recallEstimated ? ', estimated by capture-recapture' : ''}).`)
     if (values.clusters) summary.push(`${writeClusters(values.clusters, run)} clusters written to ${values.clusters}.`)
     if (values['save-model']) {

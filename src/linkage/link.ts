@@ -12,14 +12,20 @@ import { LinkageWorkers } from './workers.ts'
 export { ScoredPairs }
 
 /** The person model's rules: which pairs are compared when predicting. */
+/**
+ * The person model's rules: which pairs are compared when predicting. Each carries a name key and, but for the
+ * rarest, a date or a size limit, so the pairs a record is compared in stay about the same as the register
+ * grows (60 a record at a million, against 429 with the rules before issue 5; bench/linkage, docs/adr/0011).
+ */
 export const PERSON_PREDICTION_RULES = [
   'lantern: identifier',
   'lantern: identifier_slip',
   'lantern: name_sound_set & dob',
   'lantern: name_sound_pair_joined & dob_year then sex limit 128',
   'lantern: name_variant_sound & dob limit 32',
+  'lantern: name_sound_initial & dob_range limit 128',
   'lantern: name_sound_set then dob_year then sex',
-  'lantern: name_sound_pair_joined limit 64',
+  'lantern: name_sound_pair_joined limit 32',
   'lantern: name_sound_initial & dob_year then sex limit 64',
   'lantern: name_sound_initial limit 32',
 ]

@@ -53,8 +53,10 @@ function hashWithout(text: string, skip: number): number {
 }
 
 /**
- * Per vocabulary id, the sound key of the name with a variant taken as its group's first spelling (Bill and
- * William, Lottie and Charlotte give one key; so do spellings the sound key already joins). Kept per table.
+ * Per vocabulary id, the sound key of the name's variant group's first spelling (Bill and William, Lottie
+ * and Charlotte give one key), or its own where it has no group. The name parts below key on both a
+ * token's own sound and this one where they differ: a group can also be a guess (the Arabic article read
+ * into Almaze, a Tigrinya name, makes it a spelling of Maze), and Almaz must still meet Almaze.
  */
 function variantSounds(table: FeatureTable): Int32Array {
   const { sound, variant, size } = table.vocabulary
@@ -161,7 +163,8 @@ export const KEY_PARTS: Record<string, KeyPart> = {
   name_sound_initial: {
     columns: ['given_names', 'family_name'],
     keys: (table) => {
-      const sound = variantSounds(table)
+      const own = table.vocabulary.sound
+      const group = variantSounds(table)
       const strings = table.vocabulary.strings
       const scratch: number[] = []
       return (i, emit) => {
@@ -169,10 +172,13 @@ export const KEY_PARTS: Record<string, KeyPart> = {
         for (const token of rowOf(table.given, i)) scratch.push(token)
         for (const token of rowOf(table.family, i)) scratch.push(token)
         for (let x = 0; x < scratch.length; x++) {
+          const token = scratch[x] as number
           for (let y = 0; y < scratch.length; y++) {
             if (x === y) continue
             const code = (strings[scratch[y] as number] ?? '').charCodeAt(0) - 97
-            emit((sound[scratch[x] as number] as number) * 32 + (code >= 0 && code < 26 ? code : 26))
+            const initial = code >= 0 && code < 26 ? code : 26
+            emit((own[token] as number) * 32 + initial)
+            if (group[token] !== own[token]) emit((group[token] as number) * 32 + initial)
           }
         }
       }
@@ -187,34 +193,41 @@ export const KEY_PARTS: Record<string, KeyPart> = {
   name_sound_pair_joined: {
     columns: ['given_names', 'family_name', 'other_names'],
     keys: (table) => {
-      const sound = variantSounds(table)
-      const sounds: number[] = []
+      const own = table.vocabulary.sound
+      const group = variantSounds(table)
+      const items: number[] = []
       // Per item: the bit mask of the given-then-family tokens it is made of.
       const madeOf: number[] = []
+      const pairKey = (p: number, q: number) => (p < q ? p * BIG + q : q * BIG + p)
       return (i, emit) => {
-        sounds.length = 0
+        items.length = 0
         madeOf.length = 0
         for (const token of rowOf(table.given, i)) {
-          madeOf.push(1 << sounds.length)
-          sounds.push(sound[token] as number)
+          madeOf.push(1 << items.length)
+          items.push(token)
         }
         for (const token of rowOf(table.family, i)) {
-          madeOf.push(1 << sounds.length)
-          sounds.push(sound[token] as number)
+          madeOf.push(1 << items.length)
+          items.push(token)
         }
-        const tokens = sounds.length
+        const tokens = items.length
         for (let k = table.joined.start[i] as number; k < (table.joined.start[i + 1] as number); k++) {
           const position = table.joinedPosition[k] as number
           if (position < 0 || position + 1 >= tokens || position > 29) continue
           madeOf.push(3 << position)
-          sounds.push(sound[table.joined.tokens[k] as number] as number)
+          items.push(table.joined.tokens[k] as number)
         }
-        for (let x = 0; x < sounds.length; x++) {
-          for (let y = x + 1; y < sounds.length; y++) {
+        for (let x = 0; x < items.length; x++) {
+          for (let y = x + 1; y < items.length; y++) {
             if (((madeOf[x] as number) & (madeOf[y] as number)) !== 0) continue
-            const p = sounds[x] as number
-            const q = sounds[y] as number
-            if (p !== q) emit(p < q ? p * BIG + q : q * BIG + p)
+            const a = items[x] as number
+            const b = items[y] as number
+            const p = own[a] as number
+            const q = own[b] as number
+            if (p !== q) emit(pairKey(p, q))
+            const gp = group[a] as number
+            const gq = group[b] as number
+            if ((gp !== p || gq !== q) && gp !== gq) emit(pairKey(gp, gq))
           }
         }
       }
@@ -228,30 +241,47 @@ export const KEY_PARTS: Record<string, KeyPart> = {
       if (id !== NONE) emit(id)
     },
   },
-  /** The set of the name tokens' sound keys (variants as one), in any order: the same names however spelt or ordered. */
+  /**
+   * The set of the name tokens' sound keys, in any order: the same names however spelt or ordered; and the
+   * set with each name's variant group's sound (Bill, William) where that differs.
+   */
   name_sound_set: {
     columns: ['given_names', 'family_name'],
     keys: (table) => {
-      const sound = variantSounds(table)
-      const scratch: number[] = []
+      const own = table.vocabulary.sound
+      const group = variantSounds(table)
+      const sounds: number[] = []
+      const groups: number[] = []
       return (i, emit) => {
-        scratch.length = 0
-        for (const token of rowOf(table.given, i)) scratch.push(sound[token] as number)
-        for (const token of rowOf(table.family, i)) scratch.push(sound[token] as number)
-        if (scratch.length === 0) return
-        scratch.sort((x, y) => x - y)
-        emit(hashList(scratch))
+        sounds.length = 0
+        groups.length = 0
+        let differs = false
+        for (const rows of [table.given, table.family]) {
+          for (const token of rowOf(rows, i)) {
+            sounds.push(own[token] as number)
+            groups.push(group[token] as number)
+            if (group[token] !== own[token]) differs = true
+          }
+        }
+        if (sounds.length === 0) return
+        emit(hashList(sounds.sort((x, y) => x - y)))
+        if (differs) emit(hashList(groups.sort((x, y) => x - y)))
       }
     },
   },
-  /** The sound key of each name token, variants as one (Bill, William). */
+  /** The sound key of each name token, and its variant group's where that differs (Bill, William). */
   name_variant_sound: {
     columns: ['given_names', 'family_name'],
     keys: (table) => {
-      const sound = variantSounds(table)
+      const own = table.vocabulary.sound
+      const group = variantSounds(table)
       return (i, emit) => {
-        for (const token of rowOf(table.given, i)) emit(sound[token] as number)
-        for (const token of rowOf(table.family, i)) emit(sound[token] as number)
+        for (const rows of [table.given, table.family]) {
+          for (const token of rowOf(rows, i)) {
+            emit(own[token] as number)
+            if (group[token] !== own[token]) emit(group[token] as number)
+          }
+        }
       }
     },
   },

@@ -24,7 +24,7 @@ export const PERSON_PREDICTION_RULES = [
   'lantern: name_sound_pair_joined & dob_year then sex limit 128',
   'lantern: name_variant_sound & dob limit 32',
   'lantern: name_sound_initial & dob_range limit 128',
-  'lantern: name_sound_set then dob_year then sex',
+  'lantern: name_sound_set then dob_year then sex limit 256',
   'lantern: name_sound_pair_joined limit 32',
   'lantern: name_sound_initial & dob_year then sex limit 64',
   'lantern: name_sound_initial limit 32',

@@ -1,9 +1,12 @@
 // Blocking: which pairs are compared at all. A rule gives each record a set of keys; two records sharing a
 // key under a rule are a candidate pair. As in Splink, a pair found by an earlier rule is not generated
 // again by a later one, so the rules' pairs add up without duplicates. Keys are numbers (interned ids,
-// day numbers, combinations of them), grouped with a hash map and linked lists in typed arrays. A block
-// larger than `maxBlockSize` (a very common name with no date) is skipped and counted: its pairs would
-// cost more than they find, and the other rules still reach them through rarer keys.
+// day numbers, hashes, combinations of them), interned to dense block ids in typed-array hash tables. A
+// block larger than the size limit (a very common name with no date) is split by the rule's `then` keys
+// (the year of birth, then sex) or, when there are none left, skipped and counted: its pairs would cost more
+// than they find, and the other rules still reach them through rarer keys. The blocks are built once per
+// rule and table, in shared memory, and the pairs are generated in units (a run of one rule's blocks) that
+// threads can share out (scoring.ts, workers.ts).
 import {
   DOB_EXACT,
   DOB_RANGE,
@@ -20,7 +23,7 @@ import { compileRecordExpression, parseSql, type SqlNode } from './sql.ts'
 import type { LinkageWorkers } from './workers.ts'
 
 export interface BlockingRule {
-  /** As written in the model: Splink SQL (`l.x = r.x AND ...`) or `lantern: part & part`. */
+  /** As written in the model: Splink SQL (`l.x = r.x AND ...`) or `lantern: part & part then part limit N`. */
   text: string
   /** The columns the rule's keys come from (a training session on it cannot estimate their comparisons' m). */
   columns: string[]
@@ -774,8 +777,6 @@ function firstSharedBlock(rule: RuleBlocks, a: number, b: number): number {
  */
 export interface BlockingPlan {
   rules: RuleBlocks[]
-  /** Rules whose pairs are generated: earlier ones only exclude what they found (a pair is generated once). */
-  firstRule: number
   /** Unit u covers rule unitRule[u]'s pair-generating blocks [unitFrom[u], unitTo[u]). */
   unitRule: Int32Array
   unitFrom: Int32Array
@@ -825,7 +826,7 @@ export function planBlocking(
       }
     }
   })
-  return { rules: built, firstRule: 0, unitRule: Int32Array.from(unitRule), unitFrom: Int32Array.from(unitFrom), unitTo: Int32Array.from(unitTo), leftSize: table.leftSize, link }
+  return { rules: built, unitRule: Int32Array.from(unitRule), unitFrom: Int32Array.from(unitFrom), unitTo: Int32Array.from(unitTo), leftSize: table.leftSize, link }
 }
 
 /**

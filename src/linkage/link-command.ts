@@ -15,7 +15,7 @@ import { loadPersonModel } from './models/person-model.ts'
 export const LINK_HELP = `  link dedupe --input FILE --output FILE [--clusters FILE] [--model FILE] [--save-model FILE]
               [--threshold P] [--recall R] [--max-block N] [--threads N]
                    score the pairs of one person CSV that are likely the same person (--threads: worker
-                   threads for blocking, training and scoring; default every core from 20,000 records, else 1)
+                   threads for blocking, training and scoring; default every core, at most 8, from 20,000 records, else 1)
   link pair --left FILE --right FILE --output FILE [same options]
                    the same across two files
   link generate --persons N --output FILE [--seed S] [--queries N --queries-output FILE]
@@ -25,6 +25,8 @@ export class UsageError extends Error {}
 
 /** From this many records a run uses every core by default; below, starting the worker threads costs more than it saves. */
 const THREADS_FROM_RECORDS = 20_000
+/** Each worker holds a copy of the vocabulary: past a few, more cores save little and cost memory. */
+const DEFAULT_THREADS_AT_MOST = 8
 
 /** A progress bar on a terminal; stage lines otherwise (logs, CI). */
 export function progressReporter(): { onProgress: (stage: string, done: number, total: number) => void; stop: () => void } {
@@ -171,7 +173,7 @@ export async function linkCommand(argv: string[]): Promise<number> {
       left = readFile(values.left, 'the left file')
       right = readFile(values.right, 'the right file')
     }
-    let threads = left.length + (right?.length ?? 0) >= THREADS_FROM_RECORDS ? availableParallelism() : 1
+    let threads = left.length + (right?.length ?? 0) >= THREADS_FROM_RECORDS ? Math.min(availableParallelism(), DEFAULT_THREADS_AT_MOST) : 1
     if (values.threads !== undefined) {
       threads = Number(values.threads)
       if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be a whole number from 1 to 64, not "${values.threads}"`)

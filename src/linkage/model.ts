@@ -128,8 +128,6 @@ export class Scorer {
     const bound = this.bound
     const offsets = this.offsets
     const remaining = this.remainingMax
-    const weights = this.weights
-    const tfWeight = this.tfWeight
     let weight = this.priorWeight
     // A little slack for sums taken in another order.
     const target = floor - 1e-9
@@ -137,14 +135,7 @@ export class Scorer {
     for (let k = 0; k < order.length; k++) {
       const c = order[k] as number
       const comparison = bound[c] as BoundComparison
-      const index = (offsets[c] as number) + comparison.level(a, b)
-      weight += weights[index] as number
-      const adjust = tfWeight[index] as number
-      if (adjust !== 0 && comparison.tfLog > -1e9) {
-        const tfLog = comparison.tfLog
-        const minimum = this.tfMinimumLog[index] as number
-        weight += adjust * ((this.tfExactULog[index] as number) - (tfLog > minimum ? tfLog : minimum))
-      }
+      weight += this.levelWeight(comparison, (offsets[c] as number) + comparison.level(a, b))
       if (weight + (remaining[k + 1] as number) < target) return -Infinity
     }
     return weight
@@ -154,22 +145,25 @@ export class Scorer {
   score(a: number, b: number): number {
     const bound = this.bound
     const offsets = this.offsets
-    const weights = this.weights
-    const tfWeight = this.tfWeight
     let weight = this.priorWeight
     for (let c = 0; c < bound.length; c++) {
       const comparison = bound[c] as BoundComparison
-      const index = (offsets[c] as number) + comparison.level(a, b)
-      weight += weights[index] as number
-      const adjust = tfWeight[index] as number
-      // A value with no frequency (both sides blank) carries no adjustment.
-      if (adjust !== 0 && comparison.tfLog > -1e9) {
-        const tfLog = comparison.tfLog
-        const minimum = this.tfMinimumLog[index] as number
-        weight += adjust * ((this.tfExactULog[index] as number) - (tfLog > minimum ? tfLog : minimum))
-      }
+      weight += this.levelWeight(comparison, (offsets[c] as number) + comparison.level(a, b))
     }
     return weight
+  }
+
+  /**
+   * The weight of a comparison's level (index into the model's level arrays) for the pair just compared, with
+   * its term-frequency adjustment. A value with no frequency (both sides blank) carries no adjustment.
+   */
+  private levelWeight(comparison: BoundComparison, index: number): number {
+    const weight = this.weights[index] as number
+    const adjust = this.tfWeight[index] as number
+    if (adjust === 0 || !(comparison.tfLog > -1e9)) return weight
+    const tfLog = comparison.tfLog
+    const minimum = this.tfMinimumLog[index] as number
+    return weight + adjust * ((this.tfExactULog[index] as number) - (tfLog > minimum ? tfLog : minimum))
   }
 
   /** The comparison levels of a pair, into `out` (one entry per comparison). */

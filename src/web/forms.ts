@@ -64,6 +64,9 @@ function sentence(message: string): string {
 }
 
 /** One text answer, trimmed; '' when absent. */
+/** Whether a form's hidden `version` field holds a record version (a positive whole number) as the page wrote it. */
+export const isVersion = (value: string): boolean => /^[1-9]\d{0,9}$/.test(value)
+
 export function text(body: FormBody, name: string): string {
   const value = body[name]
   const first = Array.isArray(value) ? value[0] : value

@@ -10,7 +10,7 @@ import type { Person } from '../../../modules/people/people.service.ts'
 import type { WebPages } from '../../web.ts'
 import { translator, type Translate } from '../../i18n.ts'
 import { personName } from '../../format.ts'
-import { choice, dateInput, fromServiceErrors, FormProblems, text, type FormBody } from '../../forms.ts'
+import { choice, dateInput, fromServiceErrors, FormProblems, isVersion, text, type FormBody } from '../../forms.ts'
 import { actorForPerson } from '../../session.ts'
 import { paths } from '../../paths.ts'
 import './guardians.messages.ts'
@@ -24,7 +24,6 @@ import '../placements/placements.messages.ts'
 const VIEWS = 'web/pages/guardians'
 const SERVICE_FIELDS: Record<string, string> = { guardianAgencyId: 'guardianAgencyId', guardianUserId: 'guardianUserId', role: 'role', allocatedOn: 'allocatedOn', endedOn: 'endedOn' }
 const anchorOf = (field: string) => (field === 'allocatedOn' || field === 'endedOn' ? `${field}-day` : field)
-const VERSION = /^[1-9]\d{0,9}$/
 
 interface Option {
   value: string
@@ -162,7 +161,7 @@ function routes(services: Services): FastifyPluginAsync {
       const guardianUserId = choice(body, 'guardianUserId', context.choices.guardians.map((option) => option.value), problems, t('guardian.guardianChoose'))
       const role = choice(body, 'role', GUARDIAN_ROLES, problems, t('guardian.roleRequired'))
       const endedOn = dateInput(body, 'endedOn', t('guardian.endedLabel'), problems, t, false)
-      if (!VERSION.test(version)) problems.add('save', t('guardian.outOfDate'))
+      if (!isVersion(version)) problems.add('save', t('guardian.outOfDate'))
       if (problems.empty && role) {
         // Only what changed is sent: a guardian who has since left can still have their assignment ended.
         const changes: Omit<GuardianAssignmentUpdateInput, 'version'> = {}

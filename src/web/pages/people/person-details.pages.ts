@@ -9,7 +9,7 @@ import { MAX_PHOTO_BYTES, type Person } from '../../../modules/people/people.ser
 import type { WebPages } from '../../web.ts'
 import { translator } from '../../i18n.ts'
 import { personName } from '../../format.ts'
-import { dateInput, fromServiceErrors, FormProblems, optionalText, text, type FormBody } from '../../forms.ts'
+import { dateInput, fromServiceErrors, FormProblems, isVersion, optionalText, text, type FormBody } from '../../forms.ts'
 import { actorForPerson } from '../../session.ts'
 import { paths } from '../../paths.ts'
 import { anchorOf, changesOf, fieldOfServicePath, nameRowsOf, readPersonDetails, valuesOf } from './person-details.form.ts'
@@ -92,7 +92,7 @@ function routes(services: Services): FastifyPluginAsync {
       const version = text(body, 'version')
       const read = readPersonDetails(body, t)
       let problems = read.problems
-      if (!/^[1-9]\d{0,9}$/.test(version)) problems.add('save', t('personEdit.outOfDate'))
+      if (!isVersion(version)) problems.add('save', t('personEdit.outOfDate'))
       if (problems.empty && read.value) {
         const changes = changesOf(person, read.value)
         if (Object.keys(changes).length === 0) return reply.redirect(`${paths.person(personId)}?saved=unchanged`, 303)

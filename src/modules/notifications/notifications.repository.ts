@@ -52,13 +52,16 @@ export async function upsertPreference(db: Kysely<Database>, userId: string, ema
  * one statement, so two instances never send the same one, and a crash mid-send leaves it for after the lease.
  */
 export async function claimDueNotifications(db: Kysely<Database>, now: Date, leaseUntil: Date, limit: number) {
+  // `now` is whole milliseconds; an email queued by the database's now() carries microseconds. Anything in the
+  // millisecond the clock reads is due, or an email queued within it would wait for the next round.
+  const dueBefore = new Date(now.getTime() + 1)
   const result = await sql<{ id: string; kind: string; link_path: string; attempts: number; email: string; active: boolean }>`
     with claimed as (
       update notification n
       set next_attempt_at = ${leaseUntil}, attempts = n.attempts + 1
       where n.id in (
         select id from notification
-        where status = 'pending' and next_attempt_at <= ${now}
+        where status = 'pending' and next_attempt_at < ${dueBefore}
         order by next_attempt_at
         limit ${limit}
         for update skip locked)

@@ -24,8 +24,23 @@ export interface PersonRecord {
   /** ISO 3166-1 alpha-3. */
   nationality: string | null
   identifiers: PersonIdentifier[]
+  /** How the person looks, where the source recorded it (the optional description columns); absent when nothing was. */
+  description?: PersonDescription
   /** Further columns of the file, kept by name for models that compare them. */
   extra: Record<string, string>
+}
+
+/**
+ * What an officer can see of a person, as a missing-person report records it (DOMAIN-SOURCES 4: height, build,
+ * hair, eyes, marks, scars and tattoos). Words are as written ("dark brown", "scar above the left eye"); the
+ * comparisons normalise them.
+ */
+export interface PersonDescription {
+  heightCm: number | null
+  build: string | null
+  hair: string | null
+  eyes: string | null
+  distinguishingMarks: string | null
 }
 
 export const PERSON_CSV_COLUMNS = [

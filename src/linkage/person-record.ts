@@ -31,7 +31,7 @@ export interface PersonRecord {
 }
 
 /**
- * What an officer can see of a person, as a missing-person report records it (DOMAIN-SOURCES 4: height, build,
+ * What an officer can see of a person, as a missing-person report records it (DOMAIN-SOURCES 2.2 and "Entities": height, build,
  * hair, eyes, marks, scars and tattoos). Words are as written ("dark brown", "scar above the left eye"); the
  * comparisons normalise them.
  */

@@ -1,5 +1,7 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type QueryCreator, type RawBuilder } from 'kysely'
 import type { Database, NewRow, Row, RowUpdate } from '../../db/database.ts'
+import { personAccessFactsQuery, type PersonAccessFacts } from '../access/access.repository.ts'
+import { insertAuditEventFrom } from '../audit/audit.repository.ts'
 import { personListName } from '../../db/fragments.ts'
 import { updateVersioned } from '../../db/versioned.ts'
 
@@ -15,8 +17,8 @@ export async function findEpisodeForUpdate(db: Kysely<Database>, id: string) {
   return db.selectFrom('missing_episode').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
-/** One episode with its risk history, actions and sightings, in one query. */
-export async function findEpisodeDetail(db: Kysely<Database>, id: string) {
+/** One episode with its risk history, actions and sightings, as a query (alone, or the last part of a statement). */
+function episodeDetailQuery(db: QueryCreator<Database>, id: string) {
   return db
     .selectFrom('missing_episode as e')
     .selectAll('e')
@@ -29,6 +31,35 @@ export async function findEpisodeDetail(db: Kysely<Database>, id: string) {
         select json_agg(s order by s.seen_at, s.id) from sighting s where s.episode_id = e.id), '[]'::json)`.as('sightings'),
     ])
     .where('e.id', '=', id)
+}
+
+/** One episode with its risk history, actions and sightings, in one query. */
+export async function findEpisodeDetail(db: Kysely<Database>, id: string) {
+  return episodeDetailQuery(db, id).executeTakeFirst()
+}
+
+/**
+ * A read of one episode in one statement (docs/adr/0021): the episode with its history, the access facts of its
+ * person for this actor (null when the episode has no person), and the read's audit row, written in the same
+ * statement only when `readAllowed` holds over those facts. `audited` says whether it was. No row: no such episode.
+ */
+export async function readEpisodeDetailAudited(
+  db: Kysely<Database>,
+  id: string,
+  actor: { agencyId: string; userId: string | null },
+  readAllowed: (facts: string) => RawBuilder<boolean>,
+  auditRow: NewRow<'audit_event'>,
+) {
+  const withFactsAndAudit = db
+    .with('facts', (qc) => personAccessFactsQuery(qc, sql<string>`(select person_id from missing_episode where id = ${id})`, actor))
+    // Kysely puts a raw common table expression in no parentheses of its own.
+    .with('audited', () => sql<{ seq: number }>`(${insertAuditEventFrom(auditRow, 'facts', readAllowed('facts'), { subject_person_id: 'id' })})`)
+  // The two names are read only in the raw selections below: the detail query needs no more than the tables.
+  return episodeDetailQuery(withFactsAndAudit as unknown as QueryCreator<Database>, id)
+    .select([
+      sql<PersonAccessFacts | null>`(select row_to_json(facts) from facts)`.as('access_facts'),
+      sql<boolean>`exists (select 1 from audited)`.as('audited'),
+    ])
     .executeTakeFirst()
 }
 

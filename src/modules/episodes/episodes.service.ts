@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely'
 import type { Database, Row, RowUpdate } from '../../db/database.ts'
 import type { Actor } from '../access/actor.ts'
 import { can } from '../access/roles.ts'
-import { requirePersonRead, requirePersonWrite } from '../access/access.service.ts'
-import { recordAudit } from '../audit/audit.service.ts'
+import { personReadAllowedSql, personReadFromFacts, requirePersonRead, requirePersonWrite } from '../access/access.service.ts'
+import { auditRowOf, recordAudit } from '../audit/audit.service.ts'
 import { recordEvent } from '../events/events.service.ts'
 import { uuidv7 } from '../../lib/ids.ts'
 import { hoursBetween, londonDateOf } from '../../lib/dates.ts'
@@ -369,11 +369,17 @@ export function createEpisodesService(db: Kysely<Database>) {
     },
 
     async get(actor: Actor, id: string): Promise<Episode> {
-      // Read, then check access, then audit, and only then return: three round trips on the hot path.
-      const episode = await readEpisode(db, id)
-      await requirePersonRead(db, actor, episode.personId)
-      await recordAudit(db, actor, [{ action: 'VIEW_EPISODE', subjectPersonId: episode.personId, recordType: 'missing_episode', recordId: id }])
-      return episode
+      // One statement reads the episode and its person's access facts and writes the read's audit row when the
+      // access rules allow the read (docs/adr/0021): one round trip on the hot path. The subject is the
+      // episode's person, which the statement finds.
+      const audit = auditRowOf(actor, { action: 'VIEW_EPISODE', subjectPersonId: null, recordType: 'missing_episode', recordId: id })
+      const row = await repo.readEpisodeDetailAudited(db, id, actor, (facts) => personReadAllowedSql(actor, facts), audit)
+      if (!row) throw new NotFoundError('Episode')
+      // The same rules in TypeScript give the refusal its answer (not found, purpose required).
+      personReadFromFacts(actor, row.person_id, row.access_facts)
+      // A read whose log was not written returns nothing (docs/adr/0005): the two checks must agree.
+      if (!row.audited) throw new Error(`The read of episode ${id} was allowed but its audit row was not written`)
+      return toEpisode(row, new Date())
     },
 
     async listForPerson(actor: Actor, personId: string): Promise<Omit<Episode, 'riskAssessments' | 'actions' | 'sightings'>[]> {

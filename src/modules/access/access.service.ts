@@ -125,7 +125,12 @@ export async function requirePersonRead(db: Kysely<Database>, actor: Actor, pers
 
 /** Changes are for the owning agency only (NRM decisions have their own rule in the trafficking module). */
 export async function requirePersonWrite(db: Kysely<Database>, actor: Actor, personId: string): Promise<PersonAccess> {
-  const access = await resolvePersonAccess(db, actor, personId)
+  return personWriteFromFacts(actor, personId, await findPersonAccessFacts(db, personId, actor))
+}
+
+/** A change's access from facts read inside a larger statement (with the person's lock, src/modules/episodes). */
+export function personWriteFromFacts(actor: Actor, personId: string, facts: PersonAccessFacts | null | undefined): PersonAccess {
+  const access = accessFromFacts(actor, personId, facts)
   if (access.level !== 'owner') throw new ForbiddenError('Only the agency that recorded this person can change it')
   return access
 }

@@ -1,10 +1,15 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { sql, type Kysely, type QueryCreator, type RawBuilder } from 'kysely'
 import type { Database, NewRow } from '../../db/database.ts'
 import type { ChainRow } from './audit.chain.ts'
 
 export async function insertAuditEvents(db: Kysely<Database>, rows: NewRow<'audit_event'>[]): Promise<void> {
   if (rows.length === 0) return
-  await db.insertInto('audit_event').values(rows).execute()
+  await insertAuditEventsQuery(db, rows).execute()
+}
+
+/** The insert of audit rows (at least one), to run alone or as one part of a larger statement (docs/adr/0021). */
+export function insertAuditEventsQuery(db: QueryCreator<Database>, rows: NewRow<'audit_event'>[]) {
+  return db.insertInto('audit_event').values(rows).returning('seq')
 }
 
 /**

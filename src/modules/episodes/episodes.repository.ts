@@ -1,13 +1,9 @@
 import { sql, type Kysely, type QueryCreator, type RawBuilder } from 'kysely'
 import type { Database, NewRow, Row, RowUpdate } from '../../db/database.ts'
 import { personAccessFactsQuery, type PersonAccessFacts } from '../access/access.repository.ts'
-import { insertAuditEventFrom } from '../audit/audit.repository.ts'
+import { insertAuditEventFrom, insertAuditEventsQuery } from '../audit/audit.repository.ts'
 import { personListName } from '../../db/fragments.ts'
 import { updateVersioned } from '../../db/versioned.ts'
-
-export async function insertEpisode(db: Kysely<Database>, row: NewRow<'missing_episode'>) {
-  await db.insertInto('missing_episode').values(row).execute()
-}
 
 export async function findEpisode(db: Kysely<Database>, id: string) {
   return db.selectFrom('missing_episode').selectAll().where('id', '=', id).executeTakeFirst()
@@ -65,38 +61,61 @@ export async function readEpisodeDetailAudited(
 
 export type EpisodeDetailRow = NonNullable<Awaited<ReturnType<typeof findEpisodeDetail>>>
 
-/** The person's row lock and what the episode rules need from the person. */
-export async function lockPersonForEpisodes(db: Kysely<Database>, personId: string) {
-  return db
-    .selectFrom('person')
-    .select(['id', 'owning_agency_id', 'dob_earliest'])
-    .where('id', '=', personId)
-    .forUpdate()
-    .executeTakeFirst()
+/**
+ * The person's row lock, what the episode rules need from the person, and the actor's access facts (so the write
+ * check costs no round trip of its own), in one round trip. The lock comes before the check: a refused actor holds
+ * it only until its transaction rolls back.
+ */
+export async function lockPersonForEpisodes(db: Kysely<Database>, personId: string, actor: { agencyId: string; userId: string | null }) {
+  return personAccessFactsQuery(db, personId, actor).select('p.dob_earliest').forUpdate().executeTakeFirst()
 }
 
-/** The person's other episodes whose period meets [start, end) (an open end runs forever). */
-export async function findOverlappingEpisodes(
+/**
+ * What SSDA903 rule 574 finds against a period [start, end) of the person (an open end runs forever), in one
+ * round trip: their open episode (looked for only when `lookForOpen`, for a period that is itself open) and the
+ * first of their other episodes whose period meets this one.
+ */
+export async function findPeriodConflicts(
   db: Kysely<Database>,
   personId: string,
-  start: Date,
-  end: Date | null,
-  excludeId: string | null,
+  period: { start: Date; end: Date | null; excludeId: string | null },
+  lookForOpen: boolean,
 ) {
-  let query = db
-    .selectFrom('missing_episode')
-    .select(['id', 'started_at', 'ended_at'])
-    .where('person_id', '=', personId)
-    .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', start)]))
-  if (end) query = query.where('started_at', '<', end)
-  if (excludeId) query = query.where('id', '!=', excludeId)
-  return query.orderBy('started_at').execute()
+  const episodes = db.selectFrom('missing_episode').select('id').where('person_id', '=', personId)
+  const others = period.excludeId ? episodes.where('id', '!=', period.excludeId) : episodes
+  const open = others.where('ended_at', 'is', null).limit(1)
+  const meeting = others.where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', period.start)]))
+  const overlapping = (period.end ? meeting.where('started_at', '<', period.end) : meeting).orderBy('started_at').limit(1)
+  return db
+    .selectNoFrom([(lookForOpen ? open : sql<string | null>`null`).as('open_episode_id'), overlapping.as('overlapping_episode_id')])
+    .executeTakeFirstOrThrow()
 }
 
-export async function findOpenEpisode(db: Kysely<Database>, personId: string, excludeId: string | null) {
-  let query = db.selectFrom('missing_episode').select(['id', 'started_at']).where('person_id', '=', personId).where('ended_at', 'is', null)
-  if (excludeId) query = query.where('id', '!=', excludeId)
-  return query.executeTakeFirst()
+/**
+ * A new episode, its initial risk assessment (if any) and their audit rows, in one statement, returning the
+ * episode as `findEpisodeDetail` reads it (a new episode has no actions or sightings).
+ */
+export async function insertEpisodeReturningDetail(
+  db: Kysely<Database>,
+  episode: NewRow<'missing_episode'>,
+  risk: NewRow<'risk_assessment'> | null,
+  audits: NewRow<'audit_event'>[],
+) {
+  return db
+    .with('episode', (qc) => qc.insertInto('missing_episode').values(episode).returningAll())
+    .with('risk', (qc) =>
+      risk ? qc.insertInto('risk_assessment').values(risk).returningAll() : qc.selectFrom('risk_assessment').selectAll().where(sql<boolean>`false`),
+    )
+    // The audit insert reads neither name above.
+    .with('audited', (qc) => insertAuditEventsQuery(qc as unknown as QueryCreator<Database>, audits))
+    .selectFrom('episode')
+    .selectAll('episode')
+    .select([
+      sql<Row<'risk_assessment'>[]>`coalesce((select json_agg(risk) from risk), '[]'::json)`.as('risk_assessments'),
+      sql<Row<'episode_action'>[]>`'[]'::json`.as('actions'),
+      sql<Row<'sighting'>[]>`'[]'::json`.as('sightings'),
+    ])
+    .executeTakeFirstOrThrow()
 }
 
 export async function updateEpisodeVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'missing_episode'>) {

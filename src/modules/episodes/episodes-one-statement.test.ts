@@ -3,12 +3,13 @@ import assert from 'node:assert/strict'
 import { sql } from 'kysely'
 import { personBody, startTestKit, type TestKit, type TestUser } from '../../../test/kit.ts'
 
-// A read of an episode checks access and writes its audit row in one statement (docs/adr/0021): these tests pin
-// down that it answers and logs exactly as the three-step read did.
+// A read of an episode checks access and writes its audit row in one statement, and a create writes the episode,
+// its risk assessment and their audit rows in one (docs/adr/0021): these tests pin down that both answer and log
+// exactly as the step-by-step versions did.
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString()
 
-describe('reading an episode: access and the audit row in one statement', () => {
+describe('an episode read and an episode create, each in as few statements as the rules allow', () => {
   let kit: TestKit
   let officer: TestUser
   let otherOfficer: TestUser
@@ -109,5 +110,81 @@ describe('reading an episode: access and the audit row in one statement', () => 
     const result = await kit.services.audit.verifyChain()
     assert.deepEqual(result.problems, [])
     assert.ok(result.checked > 5)
+  })
+
+  test('a create returns the episode exactly as a read of it then does, and writes its audit rows in order', async () => {
+    const person = (await kit.request(officer, { method: 'POST', url: '/api/v1/people', payload: personBody() })).json()
+    const started = hoursAgo(2)
+    const created = await kit.request(officer, {
+      method: 'POST',
+      url: `/api/v1/people/${person.id}/episodes`,
+      payload: {
+        startedAt: started,
+        incidentReference: 'KNT-2026-1121-0099',
+        lastSeen: { place: 'Ashford station', postcode: 'tn23 1aa' },
+        initialRisk: { assessedAt: started, grade: 'medium', rationale: 'Known associates', answers: { q3: { answer: 'yes', explanation: 'Aged 15' } } },
+      },
+    })
+    assert.equal(created.statusCode, 201, created.body)
+    const read = await kit.request(officer, { method: 'GET', url: `/api/v1/episodes/${created.json().id}` })
+    const { hoursMissing: _created, ...fromCreate } = created.json()
+    const { hoursMissing: _read, ...fromRead } = read.json()
+    assert.deepEqual(fromCreate, fromRead)
+    const audit = await kit.db
+      .selectFrom('audit_event')
+      .select(['action', 'record_type', 'record_id', 'detail'])
+      .where('subject_person_id', '=', person.id)
+      .where('action', '!=', 'CREATE_PERSON')
+      .orderBy('seq')
+      .execute()
+    assert.deepEqual(audit, [
+      { action: 'CREATE_EPISODE', record_type: 'missing_episode', record_id: fromCreate.id, detail: null },
+      { action: 'RECORD_RISK_ASSESSMENT', record_type: 'risk_assessment', record_id: fromCreate.riskAssessments[0].id, detail: '{"grade":"medium"}' },
+      { action: 'VIEW_EPISODE', record_type: 'missing_episode', record_id: fromCreate.id, detail: null },
+    ])
+    assert.deepEqual((await kit.services.audit.verifyChain()).problems, [])
+  })
+
+  test('a refused create writes nothing: another agency’s person, a linked force, an open episode, an overlapping period', async () => {
+    const count = async () =>
+      Number((await kit.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) +
+      Number((await kit.db.selectFrom('missing_episode').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+    const before = await count()
+    const started = hoursAgo(1)
+    const report = (user: TestUser, personId: string, startedAt = started) =>
+      kit.request(user, {
+        method: 'POST',
+        url: `/api/v1/people/${personId}/episodes`,
+        payload: { startedAt, initialRisk: { assessedAt: startedAt, grade: 'low', rationale: 'Late home' } },
+      })
+    const notTheirs = await report(otherOfficer, policeEpisode.personId)
+    assert.equal(notTheirs.statusCode, 404)
+    assert.equal(notTheirs.json().detail, 'Person was not found')
+    const linkedOnly = await report(officer, councilEpisode.personId)
+    assert.equal(linkedOnly.statusCode, 403)
+    assert.equal(linkedOnly.json().detail, 'Only the agency that recorded this person can change it')
+    const second = await report(officer, policeEpisode.personId)
+    assert.equal(second.statusCode, 409)
+    assert.equal(
+      second.json().detail,
+      `The person already has an open episode (${policeEpisode.id}): end it before opening another (SSDA903 rule 574)`,
+    )
+    assert.equal(await count(), before)
+
+    const ended = await kit.request(officer, {
+      method: 'POST',
+      url: `/api/v1/episodes/${policeEpisode.id}/end`,
+      // Version 2: linked to the council's episode.
+      payload: { version: 2, endedAt: hoursAgo(1), outcome: 'found', returnMethod: 'found_by_police' },
+    })
+    assert.equal(ended.statusCode, 200, ended.body)
+    const afterEnd = await count()
+    const overlapping = await report(officer, policeEpisode.personId, hoursAgo(2))
+    assert.equal(overlapping.statusCode, 409)
+    assert.equal(
+      overlapping.json().detail,
+      `This period overlaps the person's episode ${policeEpisode.id}: missing periods must not overlap (SSDA903 rule 574)`,
+    )
+    assert.equal(await count(), afterEnd)
   })
 })

@@ -13,7 +13,9 @@ import { promisify } from 'node:util'
 import { parseArgs } from 'node:util'
 import { randomBytes } from 'node:crypto'
 import { writeFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { sql } from 'kysely'
 import path from 'node:path'
 import Fastify from 'fastify'
 import pg from 'pg'
@@ -49,7 +51,7 @@ async function serveAsWorker() {
 }
 
 /** Starts `processes` workers serving the database at `url` on one port; resolves to its address and a stop. */
-async function startWorkers(url: string): Promise<{ address: string; stop: () => Promise<void> }> {
+async function startWorkers(url: string): Promise<{ address: string; pids: number[]; stop: () => Promise<void> }> {
   const free = createServer()
   await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve))
   const port = (free.address() as AddressInfo).port
@@ -62,6 +64,7 @@ async function startWorkers(url: string): Promise<{ address: string; stop: () =>
   await Promise.all(workers.map((worker) => new Promise<void>((resolve) => worker.once('message', () => resolve()))))
   return {
     address: `http://127.0.0.1:${port}`,
+    pids: workers.flatMap((worker) => (worker.process.pid ? [worker.process.pid] : [])),
     stop: async () => {
       await Promise.all(workers.map((worker) => new Promise<void>((resolve) => { worker.once('exit', () => resolve()); worker.disconnect() })))
     },
@@ -75,9 +78,47 @@ interface Figures {
   total: number
   non2xx: number
   errors: number
+  /** CPU milliseconds per request: the app's processes, the database's server processes, the load generator. */
+  cpu: { app: number; database: number | null; load: number }
 }
 
-async function load(url: string, method: 'GET' | 'POST', paths: string[], token: string | null, body: unknown): Promise<Figures> {
+/**
+ * What each process costs is measured beside what it achieves: on a machine shared with other work, requests per
+ * second follow whatever else runs, while CPU time per request hardly moves. Linux only: /proc/<pid>/stat.
+ */
+const TICK_MS = 10
+function cpuMsOf(pids: readonly number[]): Map<number, number> {
+  const times = new Map<number, number>()
+  for (const pid of pids) {
+    try {
+      // After the command's parenthesised name: fields 14 and 15 of the line (utime, stime) in clock ticks.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      times.set(pid, (Number(fields[11]) + Number(fields[12])) * TICK_MS)
+    } catch {
+      // A process that has ended counts for nothing.
+    }
+  }
+  return times
+}
+const spentSince = (before: Map<number, number>, after: Map<number, number>) =>
+  [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0)
+
+/** The server processes of the bench's database (PostgreSQL on this machine), or none. */
+async function databasePids(handle: DatabaseHandle): Promise<number[] | null> {
+  if (handle.engine !== 'postgres') return null
+  // The connections' backends only: an autovacuum of the tables just set up is not the requests' work.
+  const rows = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`.execute(
+    handle.db,
+  )
+  return rows.rows.map((row) => row.pid)
+}
+
+interface Processes {
+  app: number[]
+  database: DatabaseHandle | null
+}
+
+async function load(url: string, method: 'GET' | 'POST', paths: string[], token: string | null, body: unknown, measured: Processes): Promise<Figures> {
   const config = {
     url,
     method,
@@ -89,9 +130,18 @@ async function load(url: string, method: 'GET' | 'POST', paths: string[], token:
   }
   const file = path.join(tmpdir(), `lantern-bench-${randomBytes(4).toString('hex')}.json`)
   await writeFile(file, JSON.stringify(config))
+  // The database's connections are all open once the pool has served a burst; the load keeps them busy.
+  const databaseBefore = measured.database ? await databasePids(measured.database) : null
+  const appBefore = cpuMsOf(measured.app)
+  const dbBefore = cpuMsOf(databaseBefore ?? [])
   const { stdout } = await run(process.execPath, [new URL('./load.ts', import.meta.url).pathname, file], { maxBuffer: 10 * 1024 * 1024 })
+  const appSpent = spentSince(appBefore, cpuMsOf(measured.app))
+  const databaseAfter = measured.database ? await databasePids(measured.database) : null
+  const dbSpent = databaseAfter ? spentSince(dbBefore, cpuMsOf(databaseAfter)) : null
   await rm(file)
-  return JSON.parse(stdout) as Figures
+  const figures = JSON.parse(stdout) as Omit<Figures, 'cpu'> & { cpuMs: number }
+  const requests = Math.max(1, figures.total)
+  return { ...figures, cpu: { app: appSpent / requests, database: dbSpent === null ? null : dbSpent / requests, load: figures.cpuMs / requests } }
 }
 
 async function openEngine(engine: 'pglite' | 'postgres'): Promise<{ handle: DatabaseHandle; url: string | null; drop: () => Promise<void> } | null> {
@@ -158,8 +208,9 @@ async function measureEngine(engine: 'pglite' | 'postgres') {
   const workers = processes > 1 && opened.url ? await startWorkers(opened.url) : null
   if (!workers) await app.listen({ host: '127.0.0.1', port: 0 })
   const url = workers?.address ?? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-  const read = await load(url, 'GET', [`/api/v1/episodes/${readTarget.id}`], token, null)
-  const create = await load(url, 'POST', personIds.slice(1).map((id) => `/api/v1/people/${id}/episodes`), token, episodeBody())
+  const measured: Processes = { app: workers?.pids ?? [process.pid], database: handle }
+  const read = await load(url, 'GET', [`/api/v1/episodes/${readTarget.id}`], token, null, measured)
+  const create = await load(url, 'POST', personIds.slice(1).map((id) => `/api/v1/people/${id}/episodes`), token, episodeBody(), measured)
   const readSample = (await app.inject({ method: 'GET', url: `/api/v1/episodes/${readTarget.id}`, headers: { authorization: `Bearer ${token}` } })).json()
   await workers?.stop()
   await app.close()
@@ -173,16 +224,18 @@ async function measureCeiling(sample: unknown) {
   bare.get('/episode', async () => sample)
   await bare.listen({ host: '127.0.0.1', port: 0 })
   const url = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`
-  const figures = await load(url, 'GET', ['/episode'], null, null)
+  const figures = await load(url, 'GET', ['/episode'], null, null, { app: [process.pid], database: null })
   await bare.close()
   return figures
 }
 
+const ms = (value: number | null) => (value === null ? '-' : value.toFixed(2)).padStart(6)
 const row = (label: string, f: Figures) =>
-  `| ${label.padEnd(36)} | ${f.requestsPerSecond.toFixed(0).padStart(8)} | ${String(f.p50).padStart(6)} | ${String(f.p99).padStart(6)} | ${String(f.non2xx + f.errors).padStart(6)} |`
+  `| ${label.padEnd(36)} | ${f.requestsPerSecond.toFixed(0).padStart(8)} | ${String(f.p50).padStart(6)} | ${String(f.p99).padStart(6)} | ${String(f.non2xx + f.errors).padStart(6)} | ${ms(f.cpu.app)} | ${ms(f.cpu.database)} | ${ms(f.cpu.load)} |`
 
 async function main() {
   console.log(`bench/api: ${duration} s per measurement, ${connections} connections, ${processes} app process${processes > 1 ? 'es' : ''}, Node ${process.version}`)
+  console.log(`load average before: ${loadavg().map((value) => value.toFixed(2)).join(', ')}`)
   const engines = (values.engine ? [values.engine] : ['postgres', 'pglite']) as ('pglite' | 'postgres')[]
   const lines: string[] = []
   let sample: unknown = null
@@ -194,8 +247,10 @@ async function main() {
     lines.push(row(`${engine}: read an episode`, figures.read), row(`${engine}: create an episode`, figures.create))
   }
   if (sample) lines.push(row('ceiling: bare Fastify, same JSON', await measureCeiling(sample)))
-  console.log('\n| measurement                          |  req/s   | p50 ms | p99 ms | failed |')
-  console.log('|--------------------------------------|----------|--------|--------|--------|')
+  console.log(`\nload average after: ${loadavg().map((value) => value.toFixed(2)).join(', ')}`)
+  console.log('CPU ms per request: app (its processes; with PGlite, the database too), db (PostgreSQL backends), gen (the load generator)')
+  console.log('\n| measurement                          |  req/s   | p50 ms | p99 ms | failed |    app |     db |    gen |')
+  console.log('|--------------------------------------|----------|--------|--------|--------|--------|--------|--------|')
   for (const line of lines) console.log(line)
   console.log('\nTargets on PostgreSQL: >= 3,000 reads/s and >= 500 creates/s, p99 < 20 ms.')
 }

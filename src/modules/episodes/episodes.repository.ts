@@ -2,6 +2,7 @@ import { sql, type Kysely, type QueryCreator, type RawBuilder } from 'kysely'
 import type { Database, NewRow, Row, RowUpdate } from '../../db/database.ts'
 import { personAccessFactsQuery, type PersonAccessFacts } from '../access/access.repository.ts'
 import { insertAuditEventFrom, insertAuditEventsQuery } from '../audit/audit.repository.ts'
+import { executePrepared } from '../../db/prepared.ts'
 import { personListName } from '../../db/fragments.ts'
 import { updateVersioned } from '../../db/versioned.ts'
 
@@ -51,12 +52,13 @@ export async function readEpisodeDetailAudited(
     // Kysely puts a raw common table expression in no parentheses of its own.
     .with('audited', () => sql<{ seq: number }>`(${insertAuditEventFrom(auditRow, 'facts', readAllowed('facts'), { subject_person_id: 'id' })})`)
   // The two names are read only in the raw selections below: the detail query needs no more than the tables.
-  return episodeDetailQuery(withFactsAndAudit as unknown as QueryCreator<Database>, id)
-    .select([
-      sql<PersonAccessFacts | null>`(select row_to_json(facts) from facts)`.as('access_facts'),
-      sql<boolean>`exists (select 1 from audited)`.as('audited'),
-    ])
-    .executeTakeFirst()
+  const read = episodeDetailQuery(withFactsAndAudit as unknown as QueryCreator<Database>, id).select([
+    sql<PersonAccessFacts | null>`(select row_to_json(facts) from facts)`.as('access_facts'),
+    sql<boolean>`exists (select 1 from audited)`.as('audited'),
+  ])
+  // Its text varies only with the actor's roles and whether a purpose was given: a few dozen texts at most.
+  const [row] = await executePrepared(db, read)
+  return row
 }
 
 export type EpisodeDetailRow = NonNullable<Awaited<ReturnType<typeof findEpisodeDetail>>>
@@ -67,7 +69,8 @@ export type EpisodeDetailRow = NonNullable<Awaited<ReturnType<typeof findEpisode
  * it only until its transaction rolls back.
  */
 export async function lockPersonForEpisodes(db: Kysely<Database>, personId: string, actor: { agencyId: string; userId: string | null }) {
-  return personAccessFactsQuery(db, personId, actor).select('p.dob_earliest').forUpdate().executeTakeFirst()
+  const [row] = await executePrepared(db, personAccessFactsQuery(db, personId, actor).select('p.dob_earliest').forUpdate())
+  return row
 }
 
 /**
@@ -86,9 +89,12 @@ export async function findPeriodConflicts(
   const open = others.where('ended_at', 'is', null).limit(1)
   const meeting = others.where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', period.start)]))
   const overlapping = (period.end ? meeting.where('started_at', '<', period.end) : meeting).orderBy('started_at').limit(1)
-  return db
-    .selectNoFrom([(lookForOpen ? open : sql<string | null>`null`).as('open_episode_id'), overlapping.as('overlapping_episode_id')])
-    .executeTakeFirstOrThrow()
+  const [row] = await executePrepared(
+    db,
+    db.selectNoFrom([(lookForOpen ? open : sql<string | null>`null`).as('open_episode_id'), overlapping.as('overlapping_episode_id')]),
+  )
+  if (!row) throw new Error('a select without a table returned no row')
+  return row
 }
 
 /**
@@ -101,7 +107,7 @@ export async function insertEpisodeReturningDetail(
   risk: NewRow<'risk_assessment'> | null,
   audits: NewRow<'audit_event'>[],
 ) {
-  return db
+  const insert = db
     .with('episode', (qc) => qc.insertInto('missing_episode').values(episode).returningAll())
     .with('risk', (qc) =>
       risk ? qc.insertInto('risk_assessment').values(risk).returningAll() : qc.selectFrom('risk_assessment').selectAll().where(sql<boolean>`false`),
@@ -115,7 +121,9 @@ export async function insertEpisodeReturningDetail(
       sql<Row<'episode_action'>[]>`'[]'::json`.as('actions'),
       sql<Row<'sighting'>[]>`'[]'::json`.as('sightings'),
     ])
-    .executeTakeFirstOrThrow()
+  const [row] = await executePrepared(db, insert)
+  if (!row) throw new Error('the episode insert returned no row')
+  return row
 }
 
 export async function updateEpisodeVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'missing_episode'>) {

@@ -15,6 +15,7 @@ import {
   type FeatureTable,
 } from './features.ts'
 import { withinOneEdit } from './jaro-winkler.ts'
+import { buildComparison, descriptionComparisons, eyesComparison, hairComparison, heightComparison, marksComparison } from './description-comparisons.ts'
 
 export interface TermFrequencyAdjustment {
   /** The column whose value frequencies adjust the weight (Splink's tf_adjustment_column). */
@@ -778,9 +779,18 @@ export const NATIVE_COMPARISONS: Record<string, () => ComparisonDefinition> = {
   sex: sexComparison,
   nationality: nationalityComparison,
   identifiers: identifiersComparison,
+  height: heightComparison,
+  build: buildComparison,
+  hair: hairComparison,
+  eyes: eyesComparison,
+  distinguishing_marks: marksComparison,
 }
 
-/** The comparisons of the person model: names as a set, date of birth, sex, nationality, identifiers. */
+/**
+ * The comparisons of the person model: names as a set, date of birth, sex, nationality, identifiers, and the
+ * description (height, build, hair, eyes, distinguishing marks: description-comparisons.ts), which tells
+ * namesakes apart where the rest cannot.
+ */
 export function personComparisons(): ComparisonDefinition[] {
-  return [namesComparison(), dateOfBirthComparison(), sexComparison(), nationalityComparison(), identifiersComparison()]
+  return [namesComparison(), dateOfBirthComparison(), sexComparison(), nationalityComparison(), identifiersComparison(), ...descriptionComparisons()]
 }

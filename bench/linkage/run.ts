@@ -6,7 +6,7 @@
 //     on the same candidate pairs, with their agreement.
 //   Dedupe of a million generated records, end to end (features, training, blocking, scoring).
 //
-//   node bench/linkage/run.ts [--febrl DIR] [--persons 20000] [--million 1000000] [--threads N] [--skip-million | --million-only]
+//   node bench/linkage/run.ts [--febrl DIR] [--persons 20000] [--million 1000000] [--threads N] [--skip-million | --million-only] [--no-descriptions]
 import { parseArgs } from 'node:util'
 import { existsSync } from 'node:fs'
 import os from 'node:os'
@@ -29,8 +29,11 @@ const { values } = parseArgs({
     'skip-million': { type: 'boolean' },
     'million-only': { type: 'boolean' },
     threads: { type: 'string' },
+    'no-descriptions': { type: 'boolean' },
   },
 })
+// --no-descriptions: the same generated records with no physical description, to see what it adds.
+const descriptions = !values['no-descriptions']
 const febrlDir = values.febrl ?? path.resolve(import.meta.dirname, '../../../shared/data/linkage')
 const fixed = (value: number, digits = 4) => value.toFixed(digits)
 
@@ -70,7 +73,7 @@ function febrl() {
 
 function multicultural(persons: number): { run: LinkageRun; records: PersonRecord[] } {
   console.log(`\n== Multicultural records: ${persons} generated persons (target: recall >= 0.95 at precision >= 0.98 per group)`)
-  const { records } = generateRecords({ persons, seed: 7 })
+  const { records } = generateRecords({ persons, seed: 7, descriptions })
   const run = runLinkage(records, null, { threshold: 0.01 })
   const truth = new Map<string, number>()
   const byPerson = new Map<string, number>()
@@ -159,7 +162,7 @@ function throughput(run: LinkageRun, records: PersonRecord[]) {
 function million(records: number, threads: number) {
   console.log(`\n== Dedupe of ${records.toLocaleString('en-GB')} generated records, end to end, on ${threads} thread(s) (target: under 2 minutes)`)
   const persons = Math.round(records / 1.87)
-  const generated = generateRecords({ persons, seed: 3 }).records.slice(0, records)
+  const generated = generateRecords({ persons, seed: 3, descriptions }).records.slice(0, records)
   const load = () => os.loadavg().map((value) => value.toFixed(2)).join(' ')
   console.log(`load average at the start (1, 5, 15 min): ${load()}`)
   const memoryBefore = process.memoryUsage().rss

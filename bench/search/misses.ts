@@ -1,17 +1,18 @@
 // bench/search/misses.ts: which encounter queries miss the true record in the top 10, and why (never a
 // candidate, or outranked, and by whom), with the share found per nationality group.
 //
-//   node bench/search/misses.ts [--persons 100000] [--queries 1000] [--examples 40]
+//   node bench/search/misses.ts [--persons 100000] [--queries 1000] [--examples 40] [--no-descriptions]
 import { parseArgs } from 'node:util'
 import { generateEncounters, generateRecords } from '../../src/linkage/synthetic/generator.ts'
 import { SearchIndex } from '../../src/linkage/search-index.ts'
 import { loadPersonModel } from '../../src/linkage/models/person-model.ts'
 import type { PersonRecord } from '../../src/linkage/person-record.ts'
 
-const { values } = parseArgs({ options: { persons: { type: 'string' }, queries: { type: 'string' }, examples: { type: 'string' } } })
+const { values } = parseArgs({ options: { persons: { type: 'string' }, queries: { type: 'string' }, examples: { type: 'string' }, 'no-descriptions': { type: 'boolean' } } })
 const size = Number(values.persons ?? 100_000)
-const { records: corpus } = generateRecords({ persons: size, seed: 5, furtherRecordChance: 0 })
-const queries = generateEncounters({ persons: size, seed: 5, furtherRecordChance: 0, corpus, queries: Number(values.queries ?? 1000) })
+const descriptions = !values['no-descriptions']
+const { records: corpus } = generateRecords({ persons: size, seed: 5, furtherRecordChance: 0, descriptions })
+const queries = generateEncounters({ persons: size, seed: 5, furtherRecordChance: 0, corpus, queries: Number(values.queries ?? 1000), descriptions })
 const index = new SearchIndex(loadPersonModel(), corpus)
 const byPerson = new Map(corpus.map((record) => [record.extra.person_id, record]))
 const byId = new Map(corpus.map((record) => [record.recordId, record]))

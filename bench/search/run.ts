@@ -2,7 +2,7 @@
 // in one run, at each size: latency (p50, p99), the true record in the top 10 (index) and top 20 (pg_trgm),
 // index build time and memory.
 //
-//   node bench/search/run.ts [--sizes 100000,1000000] [--queries 2000] [--pg-queries 300] [--no-pg]
+//   node bench/search/run.ts [--sizes 100000,1000000] [--queries 2000] [--pg-queries 300] [--no-pg] [--no-descriptions]
 //   PostgreSQL from LANTERN_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a database
 //   is created for the run and dropped after.
 import { parseArgs } from 'node:util'
@@ -17,7 +17,7 @@ import { matchableForm } from '../../src/lib/names.ts'
 import type { PersonRecord } from '../../src/linkage/person-record.ts'
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string' }, queries: { type: 'string' }, 'pg-queries': { type: 'string' }, 'no-pg': { type: 'boolean' } },
+  options: { sizes: { type: 'string' }, queries: { type: 'string' }, 'pg-queries': { type: 'string' }, 'no-pg': { type: 'boolean' }, 'no-descriptions': { type: 'boolean' } },
 })
 const sizes = (values.sizes ?? '100000,1000000').split(',').map(Number)
 const queryCount = Number(values.queries ?? 2000)
@@ -89,8 +89,10 @@ async function postgres(corpus: PersonRecord[], queries: PersonRecord[]): Promis
 console.log(`bench/search on Node ${process.version}, ${new Date().toISOString()}`)
 for (const size of sizes) {
   console.log(`\n== ${size.toLocaleString('en-GB')} persons (one record each), ${queryCount} encounter queries (targets at 1M: p50 <= 5 ms, p99 <= 25 ms, top 10 >= 99%)`)
-  const { records: corpus } = generateRecords({ persons: size, seed: 5, furtherRecordChance: 0 })
-  const queries = generateEncounters({ persons: size, seed: 5, furtherRecordChance: 0, corpus, queries: queryCount })
+  // --no-descriptions: the same persons and records with no physical description, to see what it adds.
+  const descriptions = !values['no-descriptions']
+  const { records: corpus } = generateRecords({ persons: size, seed: 5, furtherRecordChance: 0, descriptions })
+  const queries = generateEncounters({ persons: size, seed: 5, furtherRecordChance: 0, corpus, queries: queryCount, descriptions })
   const model = loadPersonModel()
   const before = usedMemory()
   const started = performance.now()

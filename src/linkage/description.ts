@@ -153,7 +153,15 @@ export function parseMarks(text: string | null | undefined): number[] {
       if (sideWord !== undefined && side === 0) side = sideWord
     }
     if (kind === 0 && part === 0) continue
-    if (kind === 0) kind = lastKind
+    if (kind === 0) {
+      // A place alone: where the mark before it is ("burn scar, right hand"), or another mark of its kind.
+      const last = marks.length - 1
+      if (last >= 0 && markPart(marks[last] as number) === 0) {
+        marks[last] = markCode(markKind(marks[last] as number), part, side)
+        continue
+      }
+      kind = lastKind
+    }
     if (kind === 0) continue
     lastKind = kind
     const code = markCode(kind, part, side)

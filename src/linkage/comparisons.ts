@@ -46,6 +46,19 @@ export interface BoundComparison {
   level(a: number, b: number): number
   /** log2 of the term frequency of the value the pair agreed on; set by level() on tf-adjusted levels. */
   tfLog: number
+  /**
+   * Set when the level is a look-up by one small code per record (height, build, hair, eyes): the level of a pair
+   * is levels[codes[a] * width + codes[b]], and on a tf-adjusted level tfLog is tfOfCode[codes[a]]. The scorer
+   * reads it without calling level(), which gives the same.
+   */
+  lookup?: CodeLookup
+}
+
+export interface CodeLookup {
+  codes: Uint8Array
+  width: number
+  levels: Uint8Array
+  tfOfCode: Float32Array | null
 }
 
 export interface ComparisonDefinition {

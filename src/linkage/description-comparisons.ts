@@ -3,7 +3,7 @@
 // tell namesakes apart: two children called Mohammed Ahmed born around 2010 are the same child more likely when
 // both records note a scar above the left eye, less when one is 150 cm tall and the other 175. Each level reads
 // a few bytes of the feature table (description.ts normalised the words when the record was added).
-import type { ComparisonDefinition } from './comparisons.ts'
+import type { CodeLookup, ComparisonDefinition } from './comparisons.ts'
 import type { FeatureTable } from './features.ts'
 import { BUILD_NEAR, BUILDS, EYE_COLOURS, EYE_NEAR, HAIR_COLOURS, HAIR_NEAR, heightLevel, marksLevel, wordLevel } from './description.ts'
 
@@ -27,6 +27,14 @@ function codeFrequencies(table: FeatureTable, key: string, codes: Uint8Array, si
   return result
 }
 
+/** The level of every pair of codes below `width`, for the scorer's look-up (comparisons.ts: CodeLookup). */
+function levelTable(width: number, level: (x: number, y: number) => number): Uint8Array {
+  const levels = new Uint8Array(width * width)
+  for (let x = 0; x < width; x++) for (let y = 0; y < width; y++) levels[x * width + y] = level(x, y)
+  return levels
+}
+const HEIGHT_LEVELS = levelTable(256, heightLevel)
+
 export function heightComparison(): ComparisonDefinition {
   return {
     name: 'height',
@@ -42,7 +50,8 @@ export function heightComparison(): ComparisonDefinition {
     ],
     bind(table) {
       const height = table.heightCm
-      return { tfLog: 0, level: (a, b) => heightLevel(height[a] as number, height[b] as number) }
+      const lookup: CodeLookup = { codes: height, width: 256, levels: HEIGHT_LEVELS, tfOfCode: null }
+      return { tfLog: 0, level: (a, b) => heightLevel(height[a] as number, height[b] as number), lookup }
     },
   }
 }
@@ -51,6 +60,7 @@ export function heightComparison(): ComparisonDefinition {
 function colourComparison(name: 'hair' | 'eyes', colours: readonly string[], near: Uint8Array): ComparisonDefinition {
   const what = name === 'hair' ? 'Hair colour' : 'Eye colour'
   const size = colours.length
+  const levels = levelTable(size + 1, (x, y) => wordLevel(x, y, near, size))
   return {
     name,
     cost: 0,
@@ -78,6 +88,8 @@ function colourComparison(name: 'hair' | 'eyes', colours: readonly string[], nea
           if (level === 1) bound.tfLog = frequencies[x] as number
           return level
         },
+        // tfLog is read only on the tf-adjusted level ("the same"), so setting it on every pair is the same.
+        lookup: { codes, width: size + 1, levels, tfOfCode: frequencies },
       }
       return bound
     },
@@ -86,6 +98,8 @@ function colourComparison(name: 'hair' | 'eyes', colours: readonly string[], nea
 
 export const hairComparison = (): ComparisonDefinition => colourComparison('hair', HAIR_COLOURS, HAIR_NEAR)
 export const eyesComparison = (): ComparisonDefinition => colourComparison('eyes', EYE_COLOURS, EYE_NEAR)
+
+const BUILD_LEVELS = levelTable(BUILDS.length + 1, (x, y) => wordLevel(x, y, BUILD_NEAR, BUILDS.length))
 
 export function buildComparison(): ComparisonDefinition {
   return {
@@ -101,7 +115,8 @@ export function buildComparison(): ComparisonDefinition {
     ],
     bind(table) {
       const build = table.build
-      return { tfLog: 0, level: (a, b) => wordLevel(build[a] as number, build[b] as number, BUILD_NEAR, BUILDS.length) }
+      const lookup: CodeLookup = { codes: build, width: BUILDS.length + 1, levels: BUILD_LEVELS, tfOfCode: null }
+      return { tfLog: 0, level: (a, b) => wordLevel(build[a] as number, build[b] as number, BUILD_NEAR, BUILDS.length), lookup }
     },
   }
 }

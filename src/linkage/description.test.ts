@@ -8,6 +8,7 @@ import { Scorer } from './model.ts'
 import { loadPersonModel } from './models/person-model.ts'
 import { modelFromSplinkJson, modelToSplinkJson } from './splink.ts'
 import { SearchIndex } from './search-index.ts'
+import { generateRecords } from './synthetic/generator.ts'
 import { PersonCsvError, readPersonCsv, writePersonCsv, type PersonDescription, type PersonRecord } from './person-record.ts'
 
 const hair = (colour: (typeof HAIR_COLOURS)[number]) => HAIR_COLOURS.indexOf(colour) + 1
@@ -194,4 +195,19 @@ test("a saved model without the description comparisons (an analyst's Splink mod
   assert.deepEqual(weights(described), weights(plain))
   const index = new SearchIndex(old, described)
   assert.deepEqual(index.search(described[0] as PersonRecord, { top: 3 }), new SearchIndex(old, plain).search(plain[0] as PersonRecord, { top: 3 }))
+})
+
+test("the scorer's look-up of the description's codes weighs every pair as the comparisons' own levels do", () => {
+  const { records } = generateRecords({ persons: 1500, seed: 29 })
+  const model = loadPersonModel()
+  const scorer = new Scorer(model, buildFeatureTable(records))
+  let described = 0
+  for (let a = 0; a < 150; a++)
+    for (let b = a + 1; b < 150; b++) {
+      const explained = scorer.explain(a, b)
+      assert.ok(Math.abs(scorer.score(a, b) - explained.matchWeight) < 1e-9, `pair ${a}, ${b}`)
+      assert.ok(Math.abs(scorer.scoreAtLeast(a, b, -Infinity) - explained.matchWeight) < 1e-9, `pair ${a}, ${b}, bounded`)
+      if (explained.comparisons.some((comparison) => comparison.comparison === 'hair' && comparison.level === 1 && comparison.tfAdjustment !== 0)) described++
+    }
+  assert.ok(described > 500, `${described} pairs with the same hair colour`)
 })

@@ -50,10 +50,29 @@ function lookUp<T extends string>(text: string | null | undefined, table: Record
   return 0
 }
 
+/**
+ * A function of a written text, remembered: a register writes the same few words over and over ("black", "slim"),
+ * and folding them again for each of a million records would cost seconds. Forgets everything when full.
+ */
+function remembered<T>(compute: (text: string) => T): (text: string | null | undefined) => T {
+  const known = new Map<string, T>()
+  const empty = compute('')
+  return (text) => {
+    if (!text) return empty
+    let value = known.get(text)
+    if (value === undefined) {
+      value = compute(text)
+      if (known.size >= 100_000) known.clear()
+      known.set(text, value)
+    }
+    return value
+  }
+}
+
 /** Hair colour as a code (HAIR_COLOURS index + 1), 0 when none is written or understood ("shaved", "dyed pink"). */
-export const hairCode = (text: string | null | undefined): number => lookUp(text, HAIR_WORDS, HAIR_COLOURS)
-export const eyeCode = (text: string | null | undefined): number => lookUp(text, EYE_WORDS, EYE_COLOURS)
-export const buildCode = (text: string | null | undefined): number => lookUp(text, BUILD_WORDS, BUILDS)
+export const hairCode = remembered((text) => lookUp(text, HAIR_WORDS, HAIR_COLOURS))
+export const eyeCode = remembered((text) => lookUp(text, EYE_WORDS, EYE_COLOURS))
+export const buildCode = remembered((text) => lookUp(text, BUILD_WORDS, BUILDS))
 
 /** Pairs of codes that are "near": one colour a writer may call the other (dark brown written black). */
 function nearTable(size: number, pairs: [number, number][]): Uint8Array {
@@ -132,6 +151,13 @@ export const IN_FACE = Uint8Array.from([0, ...BODY_PARTS.map((part) => (FACE_PAR
  * kind takes the kind before it ("scars on the face and left arm"); a piece with neither is ignored.
  */
 export function parseMarks(text: string | null | undefined): number[] {
+  // A copy: the caller may keep or change it.
+  return [...rememberedMarks(text)]
+}
+
+const rememberedMarks = remembered(marksOf)
+
+function marksOf(text: string): readonly number[] {
   if (!text) return []
   const marks: number[] = []
   let lastKind = 0

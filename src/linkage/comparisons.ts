@@ -52,6 +52,12 @@ export interface BoundComparison {
    * reads it without calling level(), which gives the same.
    */
   lookup?: CodeLookup
+  /**
+   * Set when the level is the null level unless both records have a row of tokens (distinguishing marks): the
+   * rows' starts (record i has some when start[i + 1] > start[i]; read live, so records added later count). The
+   * scorer skips the comparison (the null level weighs nothing) without calling level().
+   */
+  rowStarts?: Int32Array
 }
 
 export interface CodeLookup {

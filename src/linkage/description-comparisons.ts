@@ -135,7 +135,7 @@ export function marksComparison(): ComparisonDefinition {
     ],
     bind(table) {
       const { start, tokens } = table.marks
-      return { tfLog: 0, level: (a, b) => marksLevel(tokens, start[a] as number, start[a + 1] as number, tokens, start[b] as number, start[b + 1] as number) }
+      return { tfLog: 0, level: (a, b) => marksLevel(tokens, start[a] as number, start[a + 1] as number, tokens, start[b] as number, start[b + 1] as number), rowStarts: start }
     },
   }
 }

@@ -48,6 +48,8 @@ export class Scorer {
   readonly bound: BoundComparison[]
   /** Per comparison, its code look-up (read here without a call) or null. */
   private readonly lookups: (CodeLookup | null)[]
+  /** Per comparison, the starts of the token rows a record must have for a level other than null, or null. */
+  private readonly rowStarts: (Int32Array | null)[]
   /** Per look-up comparison of few codes, the weight (with its tf adjustment) of every pair of codes; else null. */
   private readonly pairWeights: (Float64Array | null)[]
   readonly priorWeight: number
@@ -71,6 +73,7 @@ export class Scorer {
     this.table = table
     this.bound = model.comparisons.map((comparison) => comparison.definition.bind(table))
     this.lookups = this.bound.map((comparison) => comparison.lookup ?? null)
+    this.rowStarts = this.bound.map((comparison) => comparison.rowStarts ?? null)
     this.priorWeight = weightOfProbability(model.probabilityTwoRandomRecordsMatch)
     const total = model.comparisons.reduce((sum, comparison) => sum + comparison.definition.levels.length, 0)
     this.offsets = new Int32Array(model.comparisons.length)
@@ -171,7 +174,12 @@ export class Scorer {
    */
   private weightOf(c: number, comparison: BoundComparison, offset: number, a: number, b: number): number {
     const lookup = this.lookups[c]
-    if (lookup === null || lookup === undefined) return this.levelWeight(comparison, offset + comparison.level(a, b))
+    if (lookup === null || lookup === undefined) {
+      const starts = this.rowStarts[c]
+      // Most records have no marks: the null level, which weighs nothing, without a call.
+      if (starts !== null && starts !== undefined && (starts[a + 1] === starts[a] || starts[b + 1] === starts[b])) return 0
+      return this.levelWeight(comparison, offset + comparison.level(a, b))
+    }
     const codes = lookup.codes
     const cell = (codes[a] as number) * lookup.width + (codes[b] as number)
     const pairWeights = this.pairWeights[c]

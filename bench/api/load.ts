@@ -15,6 +15,7 @@ interface LoadConfig {
 
 const config = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as LoadConfig
 let next = 0
+const cpuBefore = process.cpuUsage()
 const result = await autocannon({
   url: config.url,
   connections: config.connections,
@@ -32,8 +33,11 @@ const result = await autocannon({
     },
   ],
 })
+const cpu = process.cpuUsage(cpuBefore)
 process.stdout.write(
   JSON.stringify({
+    // This process's own CPU time over the run, in milliseconds.
+    cpuMs: (cpu.user + cpu.system) / 1000,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,

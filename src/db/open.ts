@@ -5,6 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import type { Database } from './database.ts'
+import { preparedNameOf } from './prepared.ts'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -32,6 +33,19 @@ const parsers = {
   [INT8_OID]: (value: string) => Number(value),
 }
 
+/**
+ * Kysely sends every statement as `client.query(text, values)`: a text marked by `executePrepared` goes instead as
+ * a named prepared statement, which node-postgres parses once per connection.
+ */
+function sendPreparedByName(client: pg.PoolClient) {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  client.query = ((...args: unknown[]) => {
+    const [text, values] = args
+    const name = typeof text === 'string' && args.length === 2 ? preparedNameOf(text) : undefined
+    return name ? query({ name, text, values }) : query(...args)
+  }) as typeof client.query
+}
+
 export async function openDatabase(location: DatabaseLocation): Promise<DatabaseHandle> {
   if (location.engine === 'postgres') {
     const types = {
@@ -41,6 +55,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     const pool = new pg.Pool({ connectionString: location.url, max: location.poolSize ?? 20, types })
     // An idle connection the server ends (a restart, a failover) is dropped and replaced, not a crash.
     pool.on('error', () => {})
+    pool.on('connect', sendPreparedByName)
     // Fail fast with a clear message when the server is not there.
     const client = await pool.connect()
     client.release()

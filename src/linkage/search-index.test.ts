@@ -86,3 +86,54 @@ test('records of a conflicting nationality or sex do not take the places of a on
   const hits = crowded.search(record('q3', 'Fatima', 'Muhammad', born('2012-05-15')), { top: 10 })
   assert.ok(hits.some((hit) => hit.recordId === 'truth'), hits.map((hit) => hit.recordId).join(' '))
 })
+
+test('a record whose rare name lacks a letter the query has is found beside a common given name (Elmick for Elmwick)', () => {
+  const record = (recordId: string, given: string, family: string, dateOfBirth: string): PersonRecord => ({
+    recordId,
+    source: 'test',
+    givenNames: given,
+    familyName: family,
+    otherNames: [],
+    dateOfBirth,
+    dobEarliest: dateOfBirth,
+    dobLatest: dateOfBirth,
+    sex: 'M',
+    nationality: 'GBR',
+    identifiers: [],
+    extra: {},
+  })
+  // Anthony is common (over the limit below), so it only counts for records a rarer key found.
+  const anthonys = Array.from({ length: 30 }, (_, k) => record(`a${k}`, 'Anthony', `Family${'abcdefghijklmnopqrstuvwxyzabcd'[k]}${k}`, '2013-08-20'))
+  // Another child who is an Elmwick makes that name a rare key, so Anthony no longer finds records by itself.
+  const namesake = record('namesake', 'Anthony', 'Elmwick', '2015-04-22')
+  const small = new SearchIndex(loadPersonModel(), [...anthonys, namesake, record('truth', 'Anthony', 'Elmick', '2013-08-20')], { commonKeyPostings: 10 })
+  assert.equal(small.search(record('q', 'Anthony', 'Elmwick', '2013-08-20'), { top: 10 })[0]?.recordId, 'truth')
+  // And the other way: the query lacks the letter.
+  const longer = new SearchIndex(loadPersonModel(), [...anthonys, record('namesake', 'Anthony', 'Elmick', '2015-04-22'), record('truth', 'Anthony', 'Elmwick', '2013-08-20')], { commonKeyPostings: 10 })
+  assert.equal(longer.search(record('q', 'Anthony', 'Elmick', '2013-08-20'), { top: 10 })[0]?.recordId, 'truth')
+})
+
+test('two common names are found apart as well as side by side: a middle name between them does not hide the record', () => {
+  const record = (recordId: string, given: string, family: string, dateOfBirth: string): PersonRecord => ({
+    recordId,
+    source: 'test',
+    givenNames: given,
+    familyName: family,
+    otherNames: [],
+    dateOfBirth,
+    dobEarliest: dateOfBirth,
+    dobLatest: dateOfBirth,
+    sex: 'M',
+    nationality: 'GBR',
+    identifiers: [],
+    extra: {},
+  })
+  const letters = 'abcdefghijklmnopqrstuvwxyz'
+  // Callum and Jones are both common (over the limit below); two other children are called Callum Jones.
+  const callums = Array.from({ length: 20 }, (_, k) => record(`c${k}`, 'Callum', `Fam${letters[k]}x`, '2010-01-15'))
+  const joneses = Array.from({ length: 20 }, (_, k) => record(`j${k}`, `Giv${letters[k]}x`, 'Jones', '2011-03-15'))
+  const namesakes = [record('n1', 'Callum', 'Jones', '2012-02-01'), record('n2', 'Callum', 'Jones', '2014-09-30')]
+  const truth = record('truth', 'Callum Marcus', 'Jones', '2013-06-22')
+  const index = new SearchIndex(loadPersonModel(), [...callums, ...joneses, ...namesakes, truth], { commonKeyPostings: 10 })
+  assert.equal(index.search(record('q', 'Callum', 'Jones', '2013-06-22'), { top: 10 })[0]?.recordId, 'truth')
+})

@@ -418,7 +418,7 @@ export class SearchIndex {
     // One entry per query name token: the union of its keys' postings, rarest tokens first.
     const sound = table.vocabulary.sound
     // The first `exact` lists of an entry are the name's own spelling or variant group.
-    const tokenLists: { lists: Postings[]; size: number; exact: number }[] = []
+    const tokenLists: { lists: Postings[]; size: number; exact: number; joined?: true }[] = []
     const queryTokens = [...rowOf(table.given, q), ...rowOf(table.family, q), ...rowOf(table.other, q)]
     for (const token of queryTokens) {
       const lists: Postings[] = []
@@ -430,7 +430,16 @@ export class SearchIndex {
       if (text.length >= DELETION_MIN_LENGTH - 1) {
         const near = new Set<number>()
         for (const token2 of this.deletions.get(text) ?? []) near.add(token2)
-        for (let k = 0; k < text.length; k++) for (const token2 of this.deletions.get(text.slice(0, k) + text.slice(k + 1)) ?? []) near.add(token2)
+        for (let k = 0; k < text.length; k++) {
+          const shorter = text.slice(0, k) + text.slice(k + 1)
+          for (const token2 of this.deletions.get(shorter) ?? []) near.add(token2)
+          // A record's name with a letter the query has left out (Elmick for Elmwick): the deletions hold only
+          // names with a letter taken away, so the shorter name itself is looked up.
+          if (shorter.length >= DELETION_MIN_LENGTH) {
+            const dropped = table.vocabulary.lookup(shorter)
+            if (dropped !== NONE) near.add(dropped)
+          }
+        }
         const direct = table.vocabulary.lookup(text)
         for (const token2 of near) {
           if (token2 === direct) continue
@@ -442,7 +451,7 @@ export class SearchIndex {
     }
     for (const joined of rowOf(table.joined, q)) {
       const list = this.postings(this.tokenPostings, joined)
-      if (list) tokenLists.push({ lists: [list], size: list.length, exact: 1 })
+      if (list) tokenLists.push({ lists: [list], size: list.length, exact: 1, joined: true })
     }
     tokenLists.sort((a, b) => a.size - b.size)
     const common = this.options.commonKeyPostings
@@ -450,11 +459,14 @@ export class SearchIndex {
     let touchedCount = 0
     if (this.exacts.length < counts.length) this.exacts = new Uint8Array(counts.length)
     const exacts = this.exacts
-    for (const { lists, size, exact } of tokenLists) {
+    for (const { lists, size, exact, joined } of tokenLists) {
       const rare = size <= common
       // A very common key (Mohammed, Nguyen) only counts for records a rarer key found, unless it is all there is.
+      // Two names written together (Callum Jones as callumjones) are not a rarer key: the records they find hold
+      // both names side by side, and the same names with a middle name between them (Callum Marcus Jones) or in
+      // another order must still be found by the names one by one.
       const addNew = rare || !anyRare
-      if (rare) anyRare = true
+      if (rare && !joined) anyRare = true
       if (addNew) this.growScratch(touchedCount + size)
       // A record found by two keys of one name counts once for it: each name has its own stamp.
       const stamp = ++this.stampCounter

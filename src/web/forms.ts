@@ -63,10 +63,10 @@ function sentence(message: string): string {
   return message.length > 0 ? message[0]?.toUpperCase() + message.slice(1) : message
 }
 
-/** One text answer, trimmed; '' when absent. */
 /** Whether a form's hidden `version` field holds a record version (a positive whole number) as the page wrote it. */
 export const isVersion = (value: string): boolean => /^[1-9]\d{0,9}$/.test(value)
 
+/** One text answer, trimmed; '' when absent. */
 export function text(body: FormBody, name: string): string {
   const value = body[name]
   const first = Array.isArray(value) ? value[0] : value
@@ -184,4 +184,24 @@ export function wholeNumber(body: FormBody, name: string, label: string, bounds:
     return null
   }
   return number
+}
+
+/** How a person looks, as the person forms and the encounter search ask it (web/views/partials/description-inputs.njk). */
+export interface DescriptionAnswers {
+  heightCm: number | null
+  build: string | null
+  hair: string | null
+  eyes: string | null
+  distinguishingMarks: string | null
+}
+
+/** The description fields' answers; a height that is not a whole number of centimetres from 30 to 250 is a problem. */
+export function descriptionAnswers(body: FormBody, problems: FormProblems, t: Translate): DescriptionAnswers {
+  return {
+    heightCm: wholeNumber(body, 'heightCm', t('report.person.heightLabel'), { min: 30, max: 250 }, problems, t),
+    build: optionalText(body, 'build'),
+    hair: optionalText(body, 'hair'),
+    eyes: optionalText(body, 'eyes'),
+    distinguishingMarks: optionalText(body, 'distinguishingMarks'),
+  }
 }

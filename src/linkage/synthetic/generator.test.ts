@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { DESCRIPTION, generateEncounters, generateRecords, HOME_OFFICE_REFERENCE_SHARE } from './generator.ts'
+import { DESCRIPTION, generateEncounters, generateRecords, HOME_OFFICE_REFERENCE_SHARE, REGISTER_MIX } from './generator.ts'
 import type { PersonRecord } from '../person-record.ts'
 
 const hasReference = (record: PersonRecord) => record.identifiers.some((identifier) => identifier.type === 'home_office_reference')
@@ -106,4 +106,19 @@ test('who describes a child, and how: first contacts almost always, councils sel
   // Some children have distinguishing marks, most do not.
   const marked = share(records.filter(described), (record) => record.description?.distinguishingMarks != null)
   assert.ok(marked > 0.08 && marked < 0.35, `marks on ${marked}`)
+})
+
+test('the register mix holds the arrived groups at 3% in their referral shares, and encounters can be drawn from chosen groups', () => {
+  const { records } = generateRecords({ persons: 20000, seed: 23, furtherRecordChance: 0, mix: REGISTER_MIX })
+  const arrived = records.filter((record) => record.extra.group !== 'GBR')
+  assert.ok(Math.abs(arrived.length / records.length - 0.03) < 0.005, `${arrived.length} of ${records.length} arrived`)
+  // Albanian (13) before Syrian (5), as among referrals.
+  const count = (group: string) => arrived.filter((record) => record.extra.group === group).length
+  assert.ok(count('ALB') > 1.8 * count('SYR'), `ALB ${count('ALB')}, SYR ${count('SYR')}`)
+  const queries = generateEncounters({ persons: 20000, seed: 23, furtherRecordChance: 0, mix: REGISTER_MIX, corpus: records, queries: 200, queryGroups: ['ERI', 'SDN'] })
+  assert.equal(queries.length, 200)
+  assert.ok(queries.every((query) => query.extra.group === 'ERI' || query.extra.group === 'SDN'))
+  // The same persons as the corpus: each query's person is one of its records.
+  const persons = new Set(records.map((record) => record.extra.person_id))
+  assert.ok(queries.every((query) => persons.has(query.extra.person_id as string)))
 })

@@ -37,8 +37,11 @@ export { DESCRIPTION } from './descriptions.ts'
 export const GROUPS = ['GBR', 'ALB', 'VNM', 'ERI', 'SDN', 'AFG', 'SYR'] as const
 export type Group = (typeof GROUPS)[number]
 
-/** Shares of the groups among children referred as potential victims of trafficking (DOMAIN-SOURCES 6.3, rounded). */
-const GROUP_WEIGHTS: [Group, number][] = [
+/** A mix of the groups: each group's weight (shares need not add up to anything). */
+export type GroupMix = readonly (readonly [Group, number])[]
+
+/** Shares of the groups among children referred as potential victims of trafficking (DOMAIN-SOURCES 6.3, rounded): the default. */
+export const REFERRAL_MIX: GroupMix = [
   ['GBR', 45],
   ['ALB', 13],
   ['VNM', 12],
@@ -47,6 +50,22 @@ const GROUP_WEIGHTS: [Group, number][] = [
   ['AFG', 7],
   ['SYR', 5],
 ]
+
+/**
+ * The share of the arrived groups among everyone on a national register of missing people. About 170,000 people
+ * go missing in a year (DOMAIN-SOURCES 6.2, 2021/22); about 1,000 of them are trafficked or unaccompanied
+ * children (6.4: 246 trafficked and 729 unaccompanied children went missing in 2017), 0.6%. This takes five
+ * times that, for adults and others who carry names of the same languages and so that the hard cases stay
+ * frequent enough to measure.
+ */
+const ARRIVED_SHARE_OF_REGISTER = 0.03
+
+/** The groups as a register of everyone missing holds them: the arrived groups 3% between them, in their referral shares. */
+export const REGISTER_MIX: GroupMix = (() => {
+  const arrived = REFERRAL_MIX.filter(([group]) => group !== 'GBR')
+  const arrivedWeight = arrived.reduce((total, [, weight]) => total + weight, 0)
+  return [['GBR', (arrivedWeight * (1 - ARRIVED_SHARE_OF_REGISTER)) / ARRIVED_SHARE_OF_REGISTER], ...arrived]
+})()
 
 // Each pool: the common names, then the long tail. British and Albanian surnames are spread over many rare
 // names as they are in life (names.ts: withRareSurnames); without them Smith was 4.9% of British children
@@ -131,6 +150,8 @@ export interface GeneratorOptions {
   maxRecordsPerPerson?: number
   /** The day ages are counted to (children are 10 to 17 on it). */
   today?: string
+  /** Who the persons are: REFERRAL_MIX (the default) or REGISTER_MIX. */
+  mix?: GroupMix
   /** Whether records carry a description (height, build, hair, eyes, marks). Default true; false gives the records as before descriptions. */
   descriptions?: boolean
 }
@@ -166,8 +187,8 @@ function pickOther(random: Random, items: NameItem[], not: NameItem | null): Nam
   return pickWeighted(random, items)
 }
 
-function newPerson(random: Random, id: string, today: string): TruePerson {
-  const group = random.weighted(GROUP_WEIGHTS)
+function newPerson(random: Random, id: string, today: string, mix: GroupMix): TruePerson {
+  const group = random.weighted(mix)
   // Referred children are mostly boys (about 78%, DOMAIN-SOURCES 6.3); British children less so.
   const sex: 'M' | 'F' = random.chance(group === 'GBR' ? 0.6 : 0.8) ? 'M' : 'F'
   const ageDays = random.int(10 * 365, 18 * 365 - 1)
@@ -523,7 +544,7 @@ function* personsWithRecords(random: Random, describer: Random | null, options: 
   const further = options.furtherRecordChance ?? 0.5
   const maxRecords = options.maxRecordsPerPerson ?? 4
   for (let p = 0; p < options.persons; p++) {
-    const person = newPerson(random, `p${p + 1}`, today)
+    const person = newPerson(random, `p${p + 1}`, today, options.mix ?? REFERRAL_MIX)
     if (person.group !== 'GBR') person.official = officialRendering(random, person, today)
     if (describer) {
       person.looks = drawLooks(describer, person.group, person.sex)
@@ -555,7 +576,7 @@ export function generateRecords(options: GeneratorOptions): Generated {
 }
 
 /** One new record of each chosen person, as an officer would write it on meeting them (a first contact): for search queries. */
-export function generateEncounters(options: GeneratorOptions & { corpus: PersonRecord[]; queries: number }): PersonRecord[] {
+export function generateEncounters(options: GeneratorOptions & { corpus: PersonRecord[]; queries: number; queryGroups?: readonly Group[] }): PersonRecord[] {
   // Re-create the persons from the same seed, then render a further record for a sample of them.
   const random = new Random(options.seed ?? 20261121)
   const today = options.today ?? '2026-11-21'
@@ -563,7 +584,7 @@ export function generateEncounters(options: GeneratorOptions & { corpus: PersonR
   const describer = options.descriptions === false ? null : new Random((options.seed ?? 20261121) ^ DESCRIPTION_SEED)
   for (const { person } of personsWithRecords(random, describer, options, () => 'x')) persons.push(person)
   const inCorpus = new Set(options.corpus.map((record) => record.extra.person_id))
-  const candidates = persons.filter((person) => inCorpus.has(person.id))
+  const candidates = persons.filter((person) => inCorpus.has(person.id) && (options.queryGroups?.includes(person.group) ?? true))
   const pick = new Random((options.seed ?? 20261121) + 7)
   const queryDescriber = describer === null ? null : new Random(((options.seed ?? 20261121) + 7) ^ DESCRIPTION_SEED)
   const queries: PersonRecord[] = []

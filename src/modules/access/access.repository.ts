@@ -1,10 +1,14 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Expression, type Kysely, type QueryCreator } from 'kysely'
 import type { Database } from '../../db/database.ts'
 
-/** Every fact the access rules need about one person and one actor, in one round trip. */
-export async function findPersonAccessFacts(
-  db: Kysely<Database>,
-  personId: string,
+/**
+ * Every fact the access rules need about one person and one actor, as a query: run alone, or read inside a larger
+ * statement (a read that checks access and writes its audit row in one round trip, src/modules/episodes).
+ * `personId` is an id, or an expression giving one (the person of an episode).
+ */
+export function personAccessFactsQuery(
+  db: QueryCreator<Database>,
+  personId: string | Expression<string>,
   actor: { agencyId: string; userId: string | null },
 ) {
   return db
@@ -13,6 +17,7 @@ export async function findPersonAccessFacts(
       'p.id',
       'p.owning_agency_id',
       'p.restricted_location',
+      sql<boolean>`p.owning_agency_id = ${actor.agencyId}`.as('owned_here'),
       sql<boolean>`exists (
         select 1 from care_episode c
         where c.person_id = p.id and c.host_agency_id = ${actor.agencyId} and c.ended_on is null)`.as('hosted_here'),
@@ -29,8 +34,18 @@ export async function findPersonAccessFacts(
           and g.guardian_user_id = ${actor.userId ?? '00000000-0000-0000-0000-000000000000'})`.as('guarded_by_me'),
     ])
     .where('p.id', '=', personId)
-    .executeTakeFirst()
 }
+
+/** Every fact the access rules need about one person and one actor, in one round trip. */
+export async function findPersonAccessFacts(
+  db: Kysely<Database>,
+  personId: string,
+  actor: { agencyId: string; userId: string | null },
+) {
+  return personAccessFactsQuery(db, personId, actor).executeTakeFirst()
+}
+
+export type PersonAccessFacts = NonNullable<Awaited<ReturnType<typeof findPersonAccessFacts>>>
 
 /** The agencies (and guardians) that reach one person under each access level, in one round trip. */
 export async function findPersonReaders(db: Kysely<Database>, personId: string) {

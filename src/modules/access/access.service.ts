@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../../db/database.ts'
 import { DomainError, ForbiddenError, NotFoundError } from '../../lib/errors.ts'
 import type { Actor } from './actor.ts'
 import { can, ROLES, type Role } from './roles.ts'
-import { findPersonAccessFacts, findPersonReaders } from './access.repository.ts'
+import { findPersonAccessFacts, findPersonReaders, type PersonAccessFacts } from './access.repository.ts'
 
 /**
  * How an actor may reach one person record (ARCHITECTURE.md, "Access"):
@@ -32,10 +32,14 @@ export class PurposeRequiredError extends DomainError {
 }
 
 export async function resolvePersonAccess(db: Kysely<Database>, actor: Actor, personId: string): Promise<PersonAccess> {
-  const facts = await findPersonAccessFacts(db, personId, actor)
+  return accessFromFacts(actor, personId, await findPersonAccessFacts(db, personId, actor))
+}
+
+/** The access the facts give the actor (read by `personAccessFactsQuery`, alone or inside a larger statement). */
+export function accessFromFacts(actor: Actor, personId: string, facts: PersonAccessFacts | null | undefined): PersonAccess {
   // Existence itself must not leak: no access reads as not found.
   if (!facts) throw new NotFoundError('Person')
-  const level = accessLevel(actor, facts)
+  const level = LEVELS.find((each) => each.roles(actor) && facts[each.fact])?.level
   if (!level) throw new NotFoundError('Person')
   const locationRole = can.readRestrictedLocation(actor)
   return {
@@ -47,25 +51,41 @@ export async function resolvePersonAccess(db: Kysely<Database>, actor: Actor, pe
   }
 }
 
-/** The roles that reach a person at each level, given the agency (or, for a guardian, the user) fits. */
-const LEVEL_ROLES: Record<PersonAccessLevel, (actor: { roles: readonly Role[] }) => boolean> = {
-  owner: can.workCases,
-  host: can.isLocalAuthority,
-  linked: can.isPolice,
-  competentAuthority: can.decideNrmReferrals,
-  guardian: can.actAsGuardian,
+type AccessFact = 'owned_here' | 'hosted_here' | 'linked_episode_here' | 'referred_here' | 'guarded_by_me'
+
+/**
+ * Each level in the order it is tried, the roles that reach a person at it (given the agency, or for a guardian
+ * the user, fits) and the access fact that says whether it does. One table for the check in TypeScript
+ * (`accessFromFacts`) and in SQL (`personReadAllowedSql`).
+ */
+const LEVELS: readonly { level: PersonAccessLevel; roles: (actor: { roles: readonly Role[] }) => boolean; fact: AccessFact }[] = [
+  { level: 'owner', roles: can.workCases, fact: 'owned_here' },
+  { level: 'host', roles: can.isLocalAuthority, fact: 'hosted_here' },
+  { level: 'linked', roles: can.isPolice, fact: 'linked_episode_here' },
+  { level: 'competentAuthority', roles: can.decideNrmReferrals, fact: 'referred_here' },
+  { level: 'guardian', roles: can.actAsGuardian, fact: 'guarded_by_me' },
+]
+
+/**
+ * The check of `requirePersonRead` as a SQL condition over the access facts (a row of `personAccessFactsQuery`
+ * named `facts`): true exactly when the read is allowed, so one statement can read, check and write the read's
+ * audit row only when allowed (src/modules/episodes). The actor's roles and purpose are known before the query,
+ * so they choose which facts count; the facts decide.
+ */
+export function personReadAllowedSql(actor: Actor, facts: string): RawBuilder<boolean> {
+  const reachable = LEVELS.filter((each) => each.roles(actor) && (each.level === 'owner' || actor.purpose))
+  if (reachable.length === 0) return sql<boolean>`false`
+  return sql<boolean>`(${sql.join(
+    reachable.map((each) => sql.ref(`${facts}.${each.fact}`)),
+    sql` or `,
+  )})`
 }
 
-function accessLevel(
-  actor: Actor,
-  facts: { owning_agency_id: string; hosted_here: boolean; linked_episode_here: boolean; referred_here: boolean; guarded_by_me: boolean },
-): PersonAccessLevel | null {
-  if (LEVEL_ROLES.owner(actor) && facts.owning_agency_id === actor.agencyId) return 'owner'
-  if (LEVEL_ROLES.host(actor) && facts.hosted_here) return 'host'
-  if (LEVEL_ROLES.linked(actor) && facts.linked_episode_here) return 'linked'
-  if (LEVEL_ROLES.competentAuthority(actor) && facts.referred_here) return 'competentAuthority'
-  if (LEVEL_ROLES.guardian(actor) && facts.guarded_by_me) return 'guardian'
-  return null
+/** A read's access from facts read inside a larger statement: not found, purpose required, or the access. */
+export function personReadFromFacts(actor: Actor, personId: string, facts: PersonAccessFacts | null | undefined): PersonAccess {
+  const access = accessFromFacts(actor, personId, facts)
+  if (access.level !== 'owner' && !actor.purpose) throw new PurposeRequiredError()
+  return access
 }
 
 /** Everyone who may read a person now, by agency, level and role (a guardian by user): the same rules as above. */
@@ -77,7 +97,8 @@ export interface PersonReader {
   userId: string | null
 }
 
-const rolesAt = (level: PersonAccessLevel): Role[] => ROLES.filter((role) => LEVEL_ROLES[level]({ roles: [role] }))
+const rolesAt = (level: PersonAccessLevel): Role[] =>
+  ROLES.filter((role) => LEVELS.some((each) => each.level === level && each.roles({ roles: [role] })))
 
 /**
  * Who may read a person, for those who tell them about it (the live event stream): one query, no purpose
@@ -99,14 +120,17 @@ export async function personReaders(db: Kysely<Database>, personId: string): Pro
 
 /** Read access, with a purpose required when the record is not the actor's own agency's. */
 export async function requirePersonRead(db: Kysely<Database>, actor: Actor, personId: string): Promise<PersonAccess> {
-  const access = await resolvePersonAccess(db, actor, personId)
-  if (access.level !== 'owner' && !actor.purpose) throw new PurposeRequiredError()
-  return access
+  return personReadFromFacts(actor, personId, await findPersonAccessFacts(db, personId, actor))
 }
 
 /** Changes are for the owning agency only (NRM decisions have their own rule in the trafficking module). */
 export async function requirePersonWrite(db: Kysely<Database>, actor: Actor, personId: string): Promise<PersonAccess> {
-  const access = await resolvePersonAccess(db, actor, personId)
+  return personWriteFromFacts(actor, personId, await findPersonAccessFacts(db, personId, actor))
+}
+
+/** A change's access from facts read inside a larger statement (with the person's lock, src/modules/episodes). */
+export function personWriteFromFacts(actor: Actor, personId: string, facts: PersonAccessFacts | null | undefined): PersonAccess {
+  const access = accessFromFacts(actor, personId, facts)
   if (access.level !== 'owner') throw new ForbiddenError('Only the agency that recorded this person can change it')
   return access
 }

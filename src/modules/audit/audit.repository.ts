@@ -1,10 +1,36 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type QueryCreator, type RawBuilder } from 'kysely'
 import type { Database, NewRow } from '../../db/database.ts'
 import type { ChainRow } from './audit.chain.ts'
 
 export async function insertAuditEvents(db: Kysely<Database>, rows: NewRow<'audit_event'>[]): Promise<void> {
   if (rows.length === 0) return
-  await db.insertInto('audit_event').values(rows).execute()
+  await insertAuditEventsQuery(db, rows).execute()
+}
+
+/** The insert of audit rows (at least one), to run alone or as one part of a larger statement (docs/adr/0021). */
+export function insertAuditEventsQuery(db: QueryCreator<Database>, rows: NewRow<'audit_event'>[]) {
+  return db.insertInto('audit_event').values(rows).returning('seq')
+}
+
+/**
+ * The insert of an audit row as one part of a larger statement (a data-modifying WITH, docs/adr/0021): `row` once
+ * for each row of the statement's `source` where `when` holds, none otherwise, with the columns named in `fromSource`
+ * taken from `source` (the subject of a read that the same statement finds). Returns the rows' `seq`, so the
+ * statement can say whether it wrote one.
+ */
+export function insertAuditEventFrom(
+  row: NewRow<'audit_event'>,
+  source: string,
+  when: RawBuilder<boolean>,
+  fromSource: Partial<Record<keyof NewRow<'audit_event'>, string>> = {},
+): RawBuilder<{ seq: number }> {
+  const columns = Object.keys(row) as (keyof NewRow<'audit_event'>)[]
+  const values = columns.map((column) => {
+    const sourceColumn = fromSource[column]
+    return sourceColumn ? sql.ref(`${source}.${sourceColumn}`) : sql`${row[column]}`
+  })
+  return sql<{ seq: number }>`insert into audit_event (${sql.join(columns.map((column) => sql.ref(column)))})
+    select ${sql.join(values)} from ${sql.table(source)} where ${when} returning seq`
 }
 
 export async function listAuditEventsForSubject(

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/database.ts'
+import type { Database, NewRow } from '../../db/database.ts'
 import type { Actor } from '../access/actor.ts'
 import { can } from '../access/roles.ts'
 import { ForbiddenError } from '../../lib/errors.ts'
@@ -13,6 +13,24 @@ import {
   readLaneHeads,
 } from './audit.repository.ts'
 
+/** The row of one audit entry, as the actor's (who, for which agency, with which purpose). */
+export function auditRowOf(actor: Actor, entry: AuditEntry): NewRow<'audit_event'> {
+  return {
+    lane: null,
+    actor_user_id: actor.userId,
+    actor_token_id: actor.tokenId,
+    actor_agency_id: actor.agencyId,
+    operation: ACTIONS[entry.action],
+    action: entry.action,
+    subject_person_id: entry.subjectPersonId,
+    record_type: entry.recordType,
+    record_id: entry.recordId,
+    purpose: actor.purpose,
+    recipient_agency_id: entry.recipientAgencyId ?? null,
+    detail: entry.detail ? JSON.stringify(entry.detail) : null,
+  }
+}
+
 /**
  * Writes audit events. Call it with the transaction that makes the change, so the change and its
  * record commit or fail together (DPA 2018 s62).
@@ -20,20 +38,7 @@ import {
 export async function recordAudit(trx: Kysely<Database>, actor: Actor, entries: AuditEntry[]): Promise<void> {
   await insertAuditEvents(
     trx,
-    entries.map((entry) => ({
-      lane: null,
-      actor_user_id: actor.userId,
-      actor_token_id: actor.tokenId,
-      actor_agency_id: actor.agencyId,
-      operation: ACTIONS[entry.action],
-      action: entry.action,
-      subject_person_id: entry.subjectPersonId,
-      record_type: entry.recordType,
-      record_id: entry.recordId,
-      purpose: actor.purpose,
-      recipient_agency_id: entry.recipientAgencyId ?? null,
-      detail: entry.detail ? JSON.stringify(entry.detail) : null,
-    })),
+    entries.map((entry) => auditRowOf(actor, entry)),
   )
 }
 

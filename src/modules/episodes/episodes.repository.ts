@@ -1,11 +1,10 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type QueryCreator, type RawBuilder } from 'kysely'
 import type { Database, NewRow, Row, RowUpdate } from '../../db/database.ts'
+import { personAccessFactsQuery, type PersonAccessFacts } from '../access/access.repository.ts'
+import { insertAuditEventFrom, insertAuditEventsQuery } from '../audit/audit.repository.ts'
+import { executePrepared } from '../../db/prepared.ts'
 import { personListName } from '../../db/fragments.ts'
 import { updateVersioned } from '../../db/versioned.ts'
-
-export async function insertEpisode(db: Kysely<Database>, row: NewRow<'missing_episode'>) {
-  await db.insertInto('missing_episode').values(row).execute()
-}
 
 export async function findEpisode(db: Kysely<Database>, id: string) {
   return db.selectFrom('missing_episode').selectAll().where('id', '=', id).executeTakeFirst()
@@ -15,8 +14,8 @@ export async function findEpisodeForUpdate(db: Kysely<Database>, id: string) {
   return db.selectFrom('missing_episode').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
-/** One episode with its risk history, actions and sightings, in one query. */
-export async function findEpisodeDetail(db: Kysely<Database>, id: string) {
+/** One episode with its risk history, actions and sightings, as a query (alone, or the last part of a statement). */
+function episodeDetailQuery(db: QueryCreator<Database>, id: string) {
   return db
     .selectFrom('missing_episode as e')
     .selectAll('e')
@@ -29,43 +28,102 @@ export async function findEpisodeDetail(db: Kysely<Database>, id: string) {
         select json_agg(s order by s.seen_at, s.id) from sighting s where s.episode_id = e.id), '[]'::json)`.as('sightings'),
     ])
     .where('e.id', '=', id)
-    .executeTakeFirst()
+}
+
+/** One episode with its risk history, actions and sightings, in one query. */
+export async function findEpisodeDetail(db: Kysely<Database>, id: string) {
+  return episodeDetailQuery(db, id).executeTakeFirst()
+}
+
+/**
+ * A read of one episode in one statement (docs/adr/0021): the episode with its history, the access facts of its
+ * person for this actor (null when the episode has no person), and the read's audit row, written in the same
+ * statement only when `readAllowed` holds over those facts. `audited` says whether it was. No row: no such episode.
+ */
+export async function readEpisodeDetailAudited(
+  db: Kysely<Database>,
+  id: string,
+  actor: { agencyId: string; userId: string | null },
+  readAllowed: (facts: string) => RawBuilder<boolean>,
+  auditRow: NewRow<'audit_event'>,
+) {
+  const withFactsAndAudit = db
+    .with('facts', (qc) => personAccessFactsQuery(qc, sql<string>`(select person_id from missing_episode where id = ${id})`, actor))
+    // Kysely puts a raw common table expression in no parentheses of its own.
+    .with('audited', () => sql<{ seq: number }>`(${insertAuditEventFrom(auditRow, 'facts', readAllowed('facts'), { subject_person_id: 'id' })})`)
+  // The two names are read only in the raw selections below: the detail query needs no more than the tables.
+  const read = episodeDetailQuery(withFactsAndAudit as unknown as QueryCreator<Database>, id).select([
+    sql<PersonAccessFacts | null>`(select row_to_json(facts) from facts)`.as('access_facts'),
+    sql<boolean>`exists (select 1 from audited)`.as('audited'),
+  ])
+  // Its text varies only with the actor's roles and whether a purpose was given: a few dozen texts at most.
+  const [row] = await executePrepared(db, read)
+  return row
 }
 
 export type EpisodeDetailRow = NonNullable<Awaited<ReturnType<typeof findEpisodeDetail>>>
 
-/** The person's row lock and what the episode rules need from the person. */
-export async function lockPersonForEpisodes(db: Kysely<Database>, personId: string) {
-  return db
-    .selectFrom('person')
-    .select(['id', 'owning_agency_id', 'dob_earliest'])
-    .where('id', '=', personId)
-    .forUpdate()
-    .executeTakeFirst()
+/**
+ * The person's row lock, what the episode rules need from the person, and the actor's access facts (so the write
+ * check costs no round trip of its own), in one round trip. The lock comes before the check: a refused actor holds
+ * it only until its transaction rolls back.
+ */
+export async function lockPersonForEpisodes(db: Kysely<Database>, personId: string, actor: { agencyId: string; userId: string | null }) {
+  const [row] = await executePrepared(db, personAccessFactsQuery(db, personId, actor).select('p.dob_earliest').forUpdate())
+  return row
 }
 
-/** The person's other episodes whose period meets [start, end) (an open end runs forever). */
-export async function findOverlappingEpisodes(
+/**
+ * What SSDA903 rule 574 finds against a period [start, end) of the person (an open end runs forever), in one
+ * round trip: their open episode (looked for only when `lookForOpen`, for a period that is itself open) and the
+ * first of their other episodes whose period meets this one.
+ */
+export async function findPeriodConflicts(
   db: Kysely<Database>,
   personId: string,
-  start: Date,
-  end: Date | null,
-  excludeId: string | null,
+  period: { start: Date; end: Date | null; excludeId: string | null },
+  lookForOpen: boolean,
 ) {
-  let query = db
-    .selectFrom('missing_episode')
-    .select(['id', 'started_at', 'ended_at'])
-    .where('person_id', '=', personId)
-    .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', start)]))
-  if (end) query = query.where('started_at', '<', end)
-  if (excludeId) query = query.where('id', '!=', excludeId)
-  return query.orderBy('started_at').execute()
+  const episodes = db.selectFrom('missing_episode').select('id').where('person_id', '=', personId)
+  const others = period.excludeId ? episodes.where('id', '!=', period.excludeId) : episodes
+  const open = others.where('ended_at', 'is', null).limit(1)
+  const meeting = others.where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', period.start)]))
+  const overlapping = (period.end ? meeting.where('started_at', '<', period.end) : meeting).orderBy('started_at').limit(1)
+  const [row] = await executePrepared(
+    db,
+    db.selectNoFrom([(lookForOpen ? open : sql<string | null>`null`).as('open_episode_id'), overlapping.as('overlapping_episode_id')]),
+  )
+  if (!row) throw new Error('a select without a table returned no row')
+  return row
 }
 
-export async function findOpenEpisode(db: Kysely<Database>, personId: string, excludeId: string | null) {
-  let query = db.selectFrom('missing_episode').select(['id', 'started_at']).where('person_id', '=', personId).where('ended_at', 'is', null)
-  if (excludeId) query = query.where('id', '!=', excludeId)
-  return query.executeTakeFirst()
+/**
+ * A new episode, its initial risk assessment (if any) and their audit rows, in one statement, returning the
+ * episode as `findEpisodeDetail` reads it (a new episode has no actions or sightings).
+ */
+export async function insertEpisodeReturningDetail(
+  db: Kysely<Database>,
+  episode: NewRow<'missing_episode'>,
+  risk: NewRow<'risk_assessment'> | null,
+  audits: NewRow<'audit_event'>[],
+) {
+  const insert = db
+    .with('episode', (qc) => qc.insertInto('missing_episode').values(episode).returningAll())
+    .with('risk', (qc) =>
+      risk ? qc.insertInto('risk_assessment').values(risk).returningAll() : qc.selectFrom('risk_assessment').selectAll().where(sql<boolean>`false`),
+    )
+    // The audit insert reads neither name above.
+    .with('audited', (qc) => insertAuditEventsQuery(qc as unknown as QueryCreator<Database>, audits))
+    .selectFrom('episode')
+    .selectAll('episode')
+    .select([
+      sql<Row<'risk_assessment'>[]>`coalesce((select json_agg(risk) from risk), '[]'::json)`.as('risk_assessments'),
+      sql<Row<'episode_action'>[]>`'[]'::json`.as('actions'),
+      sql<Row<'sighting'>[]>`'[]'::json`.as('sightings'),
+    ])
+  const [row] = await executePrepared(db, insert)
+  if (!row) throw new Error('the episode insert returned no row')
+  return row
 }
 
 export async function updateEpisodeVersioned(db: Kysely<Database>, id: string, version: number, changes: RowUpdate<'missing_episode'>) {

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely'
 import type { Database, Row, RowUpdate } from '../../db/database.ts'
 import type { Actor } from '../access/actor.ts'
 import { can } from '../access/roles.ts'
-import { requirePersonRead, requirePersonWrite } from '../access/access.service.ts'
-import { recordAudit } from '../audit/audit.service.ts'
+import { personReadAllowedSql, personReadFromFacts, personWriteFromFacts, requirePersonRead } from '../access/access.service.ts'
+import { auditRowOf, recordAudit } from '../audit/audit.service.ts'
+import type { AuditEntry } from '../audit/audit.actions.ts'
 import { recordEvent } from '../events/events.service.ts'
 import { uuidv7 } from '../../lib/ids.ts'
 import { hoursBetween, londonDateOf } from '../../lib/dates.ts'
@@ -262,14 +263,23 @@ async function checkPeriodRules(
   if (person.dob_earliest && londonDateOf(period.start) <= person.dob_earliest)
     errors.push({ field: 'startedAt', message: `The start must be after the date of birth, ${person.dob_earliest} (SSDA903 rule 586)` })
   if (errors.length > 0) throw new ValidationError(errors)
-  if (period.end === null) {
-    const open = await repo.findOpenEpisode(trx, person.id, period.id)
-    if (open) throw new ConflictError(`The person already has an open episode (${open.id}): end it before opening another (SSDA903 rule 574)`)
+  const conflicts = await repo.findPeriodConflicts(trx, person.id, { start: period.start, end: period.end, excludeId: period.id }, period.end === null)
+  if (conflicts.open_episode_id)
+    throw new ConflictError(`The person already has an open episode (${conflicts.open_episode_id}): end it before opening another (SSDA903 rule 574)`)
+  if (conflicts.overlapping_episode_id) {
+    throw new ConflictError(
+      `This period overlaps the person's episode ${conflicts.overlapping_episode_id}: missing periods must not overlap (SSDA903 rule 574)`,
+    )
   }
-  const overlapping = await repo.findOverlappingEpisodes(trx, person.id, period.start, period.end, period.id)
-  if (overlapping[0]) {
-    throw new ConflictError(`This period overlaps the person's episode ${overlapping[0].id}: missing periods must not overlap (SSDA903 rule 574)`)
-  }
+}
+
+/** Locks the person for a change to their episodes, by their owning agency only (the write check of src/modules/access). */
+async function lockPersonToWrite(trx: Kysely<Database>, actor: Actor, personId: string) {
+  const person = await repo.lockPersonForEpisodes(trx, personId, actor)
+  // No such person reads as not found, as in the write check.
+  if (!person) throw new NotFoundError('Person')
+  personWriteFromFacts(actor, personId, person)
+  return person
 }
 
 export function createEpisodesService(db: Kysely<Database>) {
@@ -283,10 +293,9 @@ export function createEpisodesService(db: Kysely<Database>) {
   async function lockOwnEpisode(trx: Kysely<Database>, actor: Actor, id: string, version: number | null) {
     const episode = await repo.findEpisode(trx, id)
     if (!episode) throw new NotFoundError('Episode')
-    await requirePersonWrite(trx, actor, episode.person_id)
-    const person = await repo.lockPersonForEpisodes(trx, episode.person_id)
+    const person = await lockPersonToWrite(trx, actor, episode.person_id)
     const locked = await repo.findEpisodeForUpdate(trx, id)
-    if (!person || !locked) throw new NotFoundError('Episode')
+    if (!locked) throw new NotFoundError('Episode')
     if (version !== null && locked.version !== version) throw new StaleVersionError('The episode', locked.version)
     return { episode: locked, person }
   }
@@ -314,9 +323,7 @@ export function createEpisodesService(db: Kysely<Database>) {
 
       const id = uuidv7()
       return db.transaction().execute(async (trx) => {
-        await requirePersonWrite(trx, actor, personId)
-        const person = await repo.lockPersonForEpisodes(trx, personId)
-        if (!person) throw new NotFoundError('Person')
+        const person = await lockPersonToWrite(trx, actor, personId)
         if (input.continuesEpisodeId) {
           // DfE: when whereabouts become unknown, an A becomes an M as two episodes; the end of one is the start of the next.
           const previous = await repo.findEpisode(trx, input.continuesEpisodeId)
@@ -328,7 +335,7 @@ export function createEpisodesService(db: Kysely<Database>) {
             throw new ValidationError([{ field: 'continuesEpisodeId', message: 'End the previous episode at the moment this one starts' }])
         }
         await checkPeriodRules(trx, person, { id: null, start: startedAt, end: null })
-        await repo.insertEpisode(trx, {
+        const episode = {
           id,
           person_id: personId,
           owning_agency_id: actor.agencyId,
@@ -349,14 +356,13 @@ export function createEpisodesService(db: Kysely<Database>) {
           child_rescue_alert: input.childRescueAlert ?? false,
           current_risk_grade: input.initialRisk?.grade ?? null,
           created_by_user_id: actor.userId,
-        })
-        const audits: Parameters<typeof recordAudit>[2] = [{ action: 'CREATE_EPISODE', subjectPersonId: personId, recordType: 'missing_episode', recordId: id }]
-        if (input.initialRisk) {
-          const risk = riskRow(id, input.initialRisk, actor, true)
-          await repo.insertRiskAssessment(trx, risk)
-          audits.push({ action: 'RECORD_RISK_ASSESSMENT', subjectPersonId: personId, recordType: 'risk_assessment', recordId: risk.id, detail: { grade: risk.grade } })
         }
-        await recordAudit(trx, actor, audits)
+        const risk = input.initialRisk ? riskRow(id, input.initialRisk, actor, true) : null
+        const audits: AuditEntry[] = [{ action: 'CREATE_EPISODE', subjectPersonId: personId, recordType: 'missing_episode', recordId: id }]
+        if (risk)
+          audits.push({ action: 'RECORD_RISK_ASSESSMENT', subjectPersonId: personId, recordType: 'risk_assessment', recordId: risk.id, detail: { grade: risk.grade } })
+        // The episode, its initial risk assessment and their audit rows: one statement (docs/adr/0021).
+        const created = await repo.insertEpisodeReturningDetail(trx, episode, risk, audits.map((entry) => auditRowOf(actor, entry)))
         await recordEvent(trx, {
           type: 'episode.reported',
           actor,
@@ -364,16 +370,23 @@ export function createEpisodesService(db: Kysely<Database>) {
           episodeId: id,
           payload: { recordedBy, laCategory: input.laCategory ?? null, riskGrade: input.initialRisk?.grade ?? null },
         })
-        return readEpisode(trx, id)
+        // The event's rules (deadlines, alerts) change no episode, risk assessment, action or sighting.
+        return toEpisode(created, now)
       })
     },
 
     async get(actor: Actor, id: string): Promise<Episode> {
-      // Read, then check access, then audit, and only then return: three round trips on the hot path.
-      const episode = await readEpisode(db, id)
-      await requirePersonRead(db, actor, episode.personId)
-      await recordAudit(db, actor, [{ action: 'VIEW_EPISODE', subjectPersonId: episode.personId, recordType: 'missing_episode', recordId: id }])
-      return episode
+      // One statement reads the episode and its person's access facts and writes the read's audit row when the
+      // access rules allow the read (docs/adr/0021): one round trip on the hot path. The subject is the
+      // episode's person, which the statement finds.
+      const audit = auditRowOf(actor, { action: 'VIEW_EPISODE', subjectPersonId: null, recordType: 'missing_episode', recordId: id })
+      const row = await repo.readEpisodeDetailAudited(db, id, actor, (facts) => personReadAllowedSql(actor, facts), audit)
+      if (!row) throw new NotFoundError('Episode')
+      // The same rules in TypeScript give the refusal its answer (not found, purpose required).
+      personReadFromFacts(actor, row.person_id, row.access_facts)
+      // A read whose log was not written returns nothing (docs/adr/0005): the two checks must agree.
+      if (!row.audited) throw new Error(`The read of episode ${id} was allowed but its audit row was not written`)
+      return toEpisode(row, new Date())
     },
 
     async listForPerson(actor: Actor, personId: string): Promise<Omit<Episode, 'riskAssessments' | 'actions' | 'sightings'>[]> {

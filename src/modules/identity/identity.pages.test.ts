@@ -35,7 +35,7 @@ before(async () => {
   const created = await kit.request(otherOfficer, {
     method: 'POST',
     url: '/api/v1/people',
-    payload: personBody({ names: [{ kind: 'given', text: 'Ardit' }, { kind: 'family', text: 'Hoxha' }], dateOfBirth: { earliest: '2010-06-02', latest: '2010-06-02', source: 'stated' }, nationalities: ['ALB'] }),
+    payload: personBody({ names: [{ kind: 'given', text: 'Ardit' }, { kind: 'family', text: 'Hoxha' }], dateOfBirth: { earliest: '2010-06-02', latest: '2010-06-02', source: 'stated' }, nationalities: ['ALB'], description: { heightCm: 168, build: 'slim', hair: 'black', distinguishingMarks: 'scar above left eye' } }),
   })
   personId = created.json().id
   const startedAt = new Date(Date.now() - 3_600_000).toISOString()
@@ -61,15 +61,27 @@ test('the encounter search page asks why, names each problem, and shows matches 
   assert.match(missing.body, /href="#name"/)
   assert.match(missing.body, /href="#purpose"/)
 
+  const badHeight = await kit.app.inject({ method: 'POST', url: '/encounter-search', headers: { cookie: cookieHeader(cookies) }, payload: { _csrf: form.csrf, name: 'Ardit', heightCm: 'tall', hair: 'black', purpose: 'Found at a car wash' } })
+  assert.equal(badHeight.statusCode, 400)
+  assert.match(badHeight.body, /href="#heightCm"/)
+  assert.match(badHeight.body, /name="hair"[^>]*value="black"/, 'the answers are kept')
+
   const found = await kit.app.inject({
     method: 'POST',
     url: '/encounter-search',
     headers: { cookie: cookieHeader(cookies) },
-    payload: { _csrf: form.csrf, name: 'Hoxhë Ardit', 'dateOfBirth-day': '2', 'dateOfBirth-month': '6', 'dateOfBirth-year': '2010', purpose: 'Found at a car wash' },
+    payload: { _csrf: form.csrf, name: 'Hoxhë Ardit', 'dateOfBirth-day': '2', 'dateOfBirth-month': '6', 'dateOfBirth-year': '2010', heightCm: '170', distinguishingMarks: 'scar over the left eyebrow', purpose: 'Found at a car wash' },
   })
   assert.equal(found.statusCode, 200, found.body)
   assert.match(found.body, /data-testid="match"/)
   assert.match(found.body, /Ardit Hoxha/)
+  // What the record says the child looks like, to check against the child in front of the officer.
+  assert.match(found.body, /Recorded as: 168 cm, slim, black\./)
+  assert.match(found.body, /Marks: scar above left eye\./)
+  const searched = await kit.db.selectFrom('audit_event').select(['detail']).where('action', '=', 'SEARCH_ENCOUNTER').where('actor_user_id', '=', officer.id).orderBy('seq').execute()
+  const detail = searched.at(-1)?.detail
+  assert.equal((typeof detail === 'string' ? JSON.parse(detail) : detail).byDescription, true)
+  assert.ok(!JSON.stringify(searched.at(-1)?.detail).includes('scar'), 'the description is not written to the audit log')
   assert.match(found.body, /How the score adds up/)
   assert.match(found.body, /Before any evidence/)
   const audited = await kit.db.selectFrom('audit_event').select(['purpose']).where('action', '=', 'VIEW_ENCOUNTER_MATCH').where('subject_person_id', '=', personId).execute()

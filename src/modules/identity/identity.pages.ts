@@ -7,7 +7,7 @@ import type { WebPages } from '../../web/web.ts'
 import { translator, type Translate } from '../../web/i18n.ts'
 import { formatters, personName, type Formatters } from '../../web/format.ts'
 import { pageActor } from '../../web/session.ts'
-import { FormProblems, choice, dateInput, fromServiceErrors, text, wholeNumber, type FormBody } from '../../web/forms.ts'
+import { FormProblems, choice, dateInput, descriptionAnswers, fromServiceErrors, text, wholeNumber, type FormBody } from '../../web/forms.ts'
 import { IDENTIFIER_KINDS } from '../people/people.schemas.ts'
 import type { EncounterMatch, Explanation, MatchPerson, ReviewItem } from './identity.service.ts'
 import type { EncounterSearchInput } from './identity.schemas.ts'
@@ -52,6 +52,9 @@ function matchView(match: EncounterMatch, t: Translate, fmt: Formatters) {
         }
       : null,
     recordedBy: t('encounter.notMissing', { agency: match.person.recordedBy.name }),
+    // What the officer can check against the child in front of them.
+    looks: [match.description.heightCm ? t('encounter.height', { cm: match.description.heightCm }) : null, match.description.build, match.description.hair, match.description.eyes].filter(Boolean).join(', '),
+    marks: match.description.distinguishingMarks,
     waterfall: waterfallRows(match.explanation, t),
     matchWeight: match.matchWeight.toFixed(1),
   }
@@ -95,6 +98,7 @@ function routes(services: Services): FastifyPluginAsync {
       const ageTo = wholeNumber(body, 'ageTo', t('encounter.ageTo'), { min: 0, max: 120 }, problems, t)
       const sex = choice(body, 'sex', ['male', 'female'] as const, problems, null)
       const nationality = text(body, 'nationality').toUpperCase()
+      const described = Object.entries(descriptionAnswers(body, problems, t)).filter(([, value]) => value !== null)
       const values = { ...body }
       const view = (results: unknown, status: number, errors: FormProblems | null) =>
         reply.view(`${VIEWS}/search.njk`, { title: t('encounter.title'), values, identifierKinds: IDENTIFIER_KINDS, mayCoordinate: mayCoordinate(actor.roles), results, errors: errors?.toFormErrors() ?? null }, status)
@@ -107,6 +111,7 @@ function routes(services: Services): FastifyPluginAsync {
         ...(sex ? { sex } : {}),
         ...(nationality ? { nationality } : {}),
         ...(identifierKind && identifierValue ? { identifiers: [{ kind: identifierKind, value: identifierValue }] } : {}),
+        ...(described.length > 0 ? { description: Object.fromEntries(described) } : {}),
         scope: text(body, 'scope') === 'all' && mayCoordinate(actor.roles) ? 'all' : 'missing',
       }
       try {

@@ -13,6 +13,11 @@ export interface PersonLinkageRow {
   nationalities: string[]
   names: NameJson[]
   identifiers: { kind: string; value: string }[]
+  height_cm: number | null
+  build: string | null
+  hair: string | null
+  eyes: string | null
+  distinguishing_marks: string | null
   /** The open episode on the national register (police, or a local authority's M), if any. */
   open_episode_id: string | null
   open_episode_agency_id: string | null
@@ -26,6 +31,11 @@ function personLinkageQuery(db: Kysely<Database>) {
     'p.dob_earliest',
     'p.dob_latest',
     'p.nationalities',
+    'p.height_cm',
+    'p.build',
+    'p.hair',
+    'p.eyes',
+    'p.distinguishing_marks',
     personNamesJson('p.id').as('names'),
     sql<{ kind: string; value: string }[]>`coalesce((
       select json_agg(json_build_object('kind', i.kind, 'value', i.value) order by i.kind, i.value)

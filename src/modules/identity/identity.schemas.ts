@@ -20,6 +20,18 @@ export const EncounterSearchInput = Type.Object(
     identifiers: Type.Optional(
       Type.Array(Type.Object({ kind: OneOf(IDENTIFIER_KINDS), value: Text(100, { minLength: 1 }) }, { additionalProperties: false }), { maxItems: 10 }),
     ),
+    description: Type.Optional(
+      Type.Object(
+        {
+          heightCm: Type.Optional(Type.Integer({ minimum: 30, maximum: 250, errorMessage: 'must be a height in centimetres between 30 and 250', description: 'Measured or estimated' })),
+          build: Type.Optional(Text(100, { description: 'slim, medium, stocky' })),
+          hair: Type.Optional(Text(200, { description: 'As seen: black, dark brown, shaved' })),
+          eyes: Type.Optional(Text(100)),
+          distinguishingMarks: Type.Optional(Text(1000, { description: 'Scars, marks, tattoos, piercings, each with where it is: "scar above left eye; tattoo right forearm"' })),
+        },
+        { additionalProperties: false, description: 'What the officer can see of the person' },
+      ),
+    ),
     scope: Type.Optional(OneOf(SEARCH_SCOPES, { description: 'missing: everyone missing now, nationally (default); all: every person record (coordinators)' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, errorMessage: 'must be between 1 and 50' })),
   },

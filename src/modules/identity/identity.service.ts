@@ -15,7 +15,7 @@ import { runLinkage } from '../../linkage/link.ts'
 import { loadPersonModel } from '../../linkage/models/person-model.ts'
 import { probabilityOfWeight, type LinkageModel, type PairExplanation } from '../../linkage/model.ts'
 import type { PersonRecord } from '../../linkage/person-record.ts'
-import { createLiveIndex, toPersonRecord, type IndexLog, type LiveIndex } from './identity.index.ts'
+import { createLiveIndex, toPersonRecord, withDescription, type IndexLog, type LiveIndex } from './identity.index.ts'
 import { EncounterSearchInput, IdentityDecisionInput, type SEARCH_SCOPES } from './identity.schemas.ts'
 import * as repo from './identity.repository.ts'
 
@@ -121,6 +121,13 @@ function queryRecord(input: EncounterSearchInput, today: string): PersonRecord {
     sex: input.sex === 'male' ? 'M' : input.sex === 'female' ? 'F' : 'U',
     nationality: input.nationality ?? null,
     identifiers: (input.identifiers ?? []).map((identifier) => ({ type: identifier.kind, value: identifier.value.trim() })),
+    ...withDescription({
+      heightCm: input.description?.heightCm ?? null,
+      build: input.description?.build?.trim() || null,
+      hair: input.description?.hair?.trim() || null,
+      eyes: input.description?.eyes?.trim() || null,
+      distinguishingMarks: input.description?.distinguishingMarks?.trim() || null,
+    }),
     extra: {},
   }
 }
@@ -327,6 +334,7 @@ export function createIdentityService(db: Kysely<Database>, options: IdentitySer
             byName: query.givenNames !== '' || query.familyName !== '',
             byDateOfBirth: query.dobEarliest !== null || query.dobLatest !== null,
             byIdentifier: query.identifiers.length > 0,
+            byDescription: query.description !== undefined,
           },
         },
         ...results.map((result) => ({

@@ -122,6 +122,20 @@ describe('identity: encounter search, links, reviews and alerts', () => {
     assert.deepEqual(fields.sort(), ['ageTo', 'name'])
   })
 
+  test('a description in the query is checked field by field, and the search says it used one without writing it down', async () => {
+    const bad = await search(metOfficer, { name: 'Yonas', description: { heightCm: 400, shoeSize: 9 } })
+    assert.equal(bad.statusCode, 400)
+    const fields = (bad.json().errors as { field: string }[]).map((error) => error.field)
+    assert.ok(fields.some((field) => field.includes('heightCm')), JSON.stringify(fields))
+    const good = await search(metOfficer, { name: 'Yonas', description: { heightCm: 160, hair: 'black', distinguishingMarks: 'burn on right hand' } })
+    assert.equal(good.statusCode, 200, good.body)
+    assert.equal(good.json().results[0].person.personId, yonas.id)
+    const rows = await kit.db.selectFrom('audit_event').select(['detail']).where('actor_user_id', '=', metOfficer.id).where('action', '=', 'SEARCH_ENCOUNTER').orderBy('seq').execute()
+    const detail = rows.at(-1)?.detail
+    assert.equal((typeof detail === 'string' ? JSON.parse(detail) : detail).byDescription, true)
+    assert.ok(!JSON.stringify(detail).includes('burn'))
+  })
+
   test('a coordinator may search every person record', async () => {
     const response = await search(metCoordinator, { name: 'An Van Nguyen', scope: 'all' })
     assert.equal(response.statusCode, 200, response.body)

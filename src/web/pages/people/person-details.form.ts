@@ -1,5 +1,5 @@
 import type { Translate } from '../../i18n.ts'
-import { choice, dateInput, FormProblems, list, optionalText, text, wholeNumber, type FormBody } from '../../forms.ts'
+import { choice, dateInput, descriptionAnswers, FormProblems, list, optionalText, text, type FormBody } from '../../forms.ts'
 import { DOB_SOURCES, NAME_KINDS, SEXES, type PersonUpdateInput } from '../../../modules/people/people.schemas.ts'
 import type { Person } from '../../../modules/people/people.service.ts'
 import { scriptOf } from '../../../lib/names.ts'
@@ -132,7 +132,7 @@ export function readPersonDetails(body: FormBody, t: Translate): { problems: For
   if (nationalities.some((code) => !/^[A-Z]{3}$/.test(code))) problems.add('nationalities', t('personEdit.nationalityFormat'))
   else if (nationalities.length > MAX_NATIONALITIES) problems.add('nationalities', t('personEdit.tooManyNationalities', { max: MAX_NATIONALITIES }))
 
-  const heightCm = wholeNumber(body, 'heightCm', t('report.person.heightLabel'), { min: 30, max: 250 }, problems, t)
+  const description = descriptionAnswers(body, problems, t)
   const flags = list(body, 'flags')
   const suspectedTrafficking = flags.includes('suspectedTrafficking')
   // The day suspicion began is read only while the box is ticked (without JavaScript its field is always shown).
@@ -149,14 +149,7 @@ export function readPersonDetails(body: FormBody, t: Translate): { problems: For
       dateOfBirth,
       ageDisputed: list(body, 'ageDisputed').includes('yes'),
       nationalities,
-      description: {
-        heightCm,
-        build: optionalText(body, 'build'),
-        hair: optionalText(body, 'hair'),
-        eyes: optionalText(body, 'eyes'),
-        distinguishingMarks: optionalText(body, 'distinguishingMarks'),
-        notes: optionalText(body, 'notes'),
-      },
+      description: { ...description, notes: optionalText(body, 'notes') },
       flags: { unaccompanied: flags.includes('unaccompanied'), suspectedTrafficking, suspectedTraffickingSince },
     },
   }

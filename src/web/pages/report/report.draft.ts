@@ -1,5 +1,5 @@
 import type { Translate } from '../../i18n.ts'
-import { choice, dateInput, dateTimeInput, FormProblems, list, optionalText, text, wholeNumber, type FormBody } from '../../forms.ts'
+import { choice, dateInput, dateTimeInput, descriptionAnswers, FormProblems, list, optionalText, text, wholeNumber, type FormBody } from '../../forms.ts'
 import { MISSING_FROM_TYPES, RISK_ANSWERS, RISK_GRADES, RISK_QUESTIONS, VULNERABILITY_FLAGS, LA_CATEGORIES, type EpisodeInput, type RiskQuestion } from '../../../modules/episodes/episodes.schemas.ts'
 import { DOB_SOURCES, SEXES, type PersonInput } from '../../../modules/people/people.schemas.ts'
 import type { ProtocolProfile } from '../../../modules/protocols/protocols.service.ts'
@@ -106,7 +106,7 @@ export function readPerson(answers: FormBody, t: Translate, today = londonDateOf
     const earliest = addDays(`${year - age - 1}${today.slice(4)}`, 1)
     dateOfBirth = { earliest, latest: latest.endsWith('02-29') ? `${year - age}-02-28` : latest, source: 'estimated' }
   }
-  const heightCm = wholeNumber(answers, 'heightCm', t('report.person.heightLabel'), { min: 30, max: 250 }, problems, t)
+  const description = descriptionAnswers(answers, problems, t)
   const flags = list(answers, 'flags').filter((flag): flag is (typeof PERSON_FLAGS)[number] => (PERSON_FLAGS as readonly string[]).includes(flag))
   if (!problems.empty || !sex) return { problems, value: null }
   const names: PersonInput['names'] = []
@@ -119,13 +119,7 @@ export function readPerson(answers: FormBody, t: Translate, today = londonDateOf
       names,
       sex,
       dateOfBirth,
-      description: {
-        heightCm,
-        build: optionalText(answers, 'build'),
-        hair: optionalText(answers, 'hair'),
-        eyes: optionalText(answers, 'eyes'),
-        distinguishingMarks: optionalText(answers, 'distinguishingMarks'),
-      },
+      description,
       flags: { unaccompanied: flags.includes('unaccompanied'), suspectedTrafficking: flags.includes('suspectedTrafficking') },
     },
   }

@@ -8,6 +8,7 @@ import { NAME_VARIANT_OF } from '../../src/linkage/name-variants.ts'
 import { jaroWinkler, withinOneEdit } from '../../src/linkage/jaro-winkler.ts'
 import { dateTypo, PATRONYMIC_NATIONALITIES } from '../../src/linkage/comparisons.ts'
 import type { PersonRecord } from '../../src/linkage/person-record.ts'
+import { BUILD_NEAR, BUILDS, buildCode, EYE_COLOURS, EYE_NEAR, eyeCode, HAIR_COLOURS, HAIR_NEAR, hairCode, heightLevel, marksLevel, parseMarks, wordLevel } from '../../src/linkage/description.ts'
 
 const variantOf = (token: string) => NAME_VARIANT_OF.get(token) ?? (/^(?:al|el)(?=[^aeiou\s][a-z]{3,}$)/.test(token) ? (NAME_VARIANT_OF.get(token.slice(2)) ?? token.slice(2)) : null)
 const same = (x: string, y: string) => x === y || (variantOf(x) !== null && variantOf(x) === variantOf(y))
@@ -137,7 +138,18 @@ export function naiveLevels(a: PersonRecord, b: PersonRecord): number[] {
     a.sex === 'U' || b.sex === 'U' ? 0 : a.sex === b.sex ? 1 : 2,
     a.nationality === null || b.nationality === null ? 0 : a.nationality === b.nationality ? 1 : 2,
     identifiersLevel(a, b),
+    // The description: its words normalised on every pair.
+    heightLevel(a.description?.heightCm ?? 0, b.description?.heightCm ?? 0),
+    wordLevel(buildCode(a.description?.build), buildCode(b.description?.build), BUILD_NEAR, BUILDS.length),
+    wordLevel(hairCode(a.description?.hair), hairCode(b.description?.hair), HAIR_NEAR, HAIR_COLOURS.length),
+    wordLevel(eyeCode(a.description?.eyes), eyeCode(b.description?.eyes), EYE_NEAR, EYE_COLOURS.length),
+    marksLevel(...marksOf(a), ...marksOf(b)),
   ]
+}
+
+function marksOf(record: PersonRecord): [number[], number, number] {
+  const marks = parseMarks(record.description?.distinguishingMarks)
+  return [marks, 0, marks.length]
 }
 
 /** The match weight from naive levels and the model's level weights (no term-frequency adjustment). */

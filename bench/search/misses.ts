@@ -1,7 +1,7 @@
 // bench/search/misses.ts: which encounter queries miss the true record in the top 10, and why (never a
 // candidate, or outranked, and by whom), with the share found per nationality group.
 //
-//   node bench/search/misses.ts [--persons 100000] [--queries 1000] [--examples 40] [--mix referral|register] [--groups ERI,SDN]
+//   node bench/search/misses.ts [--persons 100000] [--queries 1000] [--examples 40] [--mix referral|register] [--groups ERI,SDN] [--no-descriptions]
 //
 // With --mix register the persons are in the register's mix and the queries are encounters of arrived children
 // (as the second part of run.ts measures them) unless --groups names others.
@@ -11,17 +11,20 @@ import { SearchIndex } from '../../src/linkage/search-index.ts'
 import { loadPersonModel } from '../../src/linkage/models/person-model.ts'
 import type { PersonRecord } from '../../src/linkage/person-record.ts'
 
-const { values } = parseArgs({ options: { persons: { type: 'string' }, queries: { type: 'string' }, examples: { type: 'string' }, mix: { type: 'string' }, groups: { type: 'string' } } })
+const { values } = parseArgs({ options: { persons: { type: 'string' }, queries: { type: 'string' }, examples: { type: 'string' }, mix: { type: 'string' }, groups: { type: 'string' }, 'no-descriptions': { type: 'boolean' } } })
 const size = Number(values.persons ?? 100_000)
 const register = values.mix === 'register'
 if (values.mix !== undefined && !register && values.mix !== 'referral') throw new Error(`--mix: "${values.mix}" is not referral or register`)
 const mix = register ? REGISTER_MIX : REFERRAL_MIX
-const { records: corpus } = generateRecords({ persons: size, seed: 5, furtherRecordChance: 0, mix })
+// --no-descriptions: the same persons and records with no physical description, to see what it adds.
+const descriptions = !values['no-descriptions']
+const { records: corpus } = generateRecords({ persons: size, seed: 5, furtherRecordChance: 0, mix, descriptions })
 const queries = generateEncounters({
   persons: size,
   seed: 5,
   furtherRecordChance: 0,
   mix,
+  descriptions,
   corpus,
   queries: Number(values.queries ?? 1000),
   ...(values.groups ? { queryGroups: values.groups.split(',') as Group[] } : register ? { queryGroups: GROUPS.filter((group) => group !== 'GBR') } : {}),

@@ -2,7 +2,7 @@
 // in one run, at each size: latency (p50, p99), the true record in the top 10 (index) and top 20 (pg_trgm),
 // index build time and memory.
 //
-//   node bench/search/run.ts [--sizes 100000,1000000] [--queries 2000] [--pg-queries 300] [--no-pg] [--mix referral,register]
+//   node bench/search/run.ts [--sizes 100000,1000000] [--queries 2000] [--pg-queries 300] [--no-pg] [--mix referral,register] [--no-descriptions]
 //
 // Two mixes of persons: `referral`, the nationality groups as among children referred as potential victims of
 // trafficking (55% from the arrived groups: the hardest case, and the mix of issue 5's figures so far); and
@@ -23,7 +23,7 @@ import { matchableForm } from '../../src/lib/names.ts'
 import type { PersonRecord } from '../../src/linkage/person-record.ts'
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string' }, queries: { type: 'string' }, 'pg-queries': { type: 'string' }, 'no-pg': { type: 'boolean' }, mix: { type: 'string' } },
+  options: { sizes: { type: 'string' }, queries: { type: 'string' }, 'pg-queries': { type: 'string' }, 'no-pg': { type: 'boolean' }, mix: { type: 'string' }, 'no-descriptions': { type: 'boolean' } },
 })
 const MIXES = { referral: REFERRAL_MIX, register: REGISTER_MIX }
 const mixes = (values.mix ?? 'referral,register').split(',') as (keyof typeof MIXES)[]
@@ -110,7 +110,9 @@ async function run(size: number, mix: keyof typeof MIXES): Promise<void> {
   const querySets: { label: string; groups?: readonly Group[] }[] =
     mix === 'referral' ? [{ label: 'encounters of any child' }] : [{ label: 'encounters of arrived children', groups: GROUPS.filter((group) => group !== 'GBR') }, { label: 'encounters of British children', groups: ['GBR'] }]
   console.log(`\n== ${size.toLocaleString('en-GB')} persons (one record each) in the ${mix} mix, ${queryCount} queries a set (targets at 1M: p50 <= 5 ms, p99 <= 25 ms, top 10 >= 99%)`)
-  const { records: corpus } = generateRecords({ persons: size, seed: 5, furtherRecordChance: 0, mix: MIXES[mix] })
+  // --no-descriptions: the same persons and records with no physical description, to see what it adds.
+  const descriptions = !values['no-descriptions']
+  const { records: corpus } = generateRecords({ persons: size, seed: 5, furtherRecordChance: 0, mix: MIXES[mix], descriptions })
   const model = loadPersonModel()
   const before = usedMemory()
   const started = performance.now()
@@ -120,7 +122,7 @@ async function run(size: number, mix: keyof typeof MIXES): Promise<void> {
   console.log(`index: built in ${buildSeconds.toFixed(1)} s, ${Math.round(memory / 1e6)} MB (heap and array buffers after GC)`)
   const personOf = new Map(corpus.map((record) => [record.recordId, record.extra.person_id]))
   for (const set of querySets) {
-    const queries = generateEncounters({ persons: size, seed: 5, furtherRecordChance: 0, mix: MIXES[mix], corpus, queries: queryCount, ...(set.groups ? { queryGroups: set.groups } : {}) })
+    const queries = generateEncounters({ persons: size, seed: 5, furtherRecordChance: 0, mix: MIXES[mix], descriptions, corpus, queries: queryCount, ...(set.groups ? { queryGroups: set.groups } : {}) })
     for (const query of queries.slice(0, 100)) index.search(query, { top: 10 })
     const latencies: number[] = []
     const cpuTimes: number[] = []

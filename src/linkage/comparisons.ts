@@ -15,6 +15,7 @@ import {
   type FeatureTable,
 } from './features.ts'
 import { withinOneEdit } from './jaro-winkler.ts'
+import { buildComparison, descriptionComparisons, eyesComparison, hairComparison, heightComparison, marksComparison } from './description-comparisons.ts'
 
 export interface TermFrequencyAdjustment {
   /** The column whose value frequencies adjust the weight (Splink's tf_adjustment_column). */
@@ -45,6 +46,25 @@ export interface BoundComparison {
   level(a: number, b: number): number
   /** log2 of the term frequency of the value the pair agreed on; set by level() on tf-adjusted levels. */
   tfLog: number
+  /**
+   * Set when the level is a look-up by one small code per record (height, build, hair, eyes): the level of a pair
+   * is levels[codes[a] * width + codes[b]], and on a tf-adjusted level tfLog is tfOfCode[codes[a]]. The scorer
+   * reads it without calling level(), which gives the same.
+   */
+  lookup?: CodeLookup
+  /**
+   * Set when the level is the null level unless both records have a row of tokens (distinguishing marks): the
+   * rows' starts (record i has some when start[i + 1] > start[i]; read live, so records added later count). The
+   * scorer skips the comparison (the null level weighs nothing) without calling level().
+   */
+  rowStarts?: Int32Array
+}
+
+export interface CodeLookup {
+  codes: Uint8Array
+  width: number
+  levels: Uint8Array
+  tfOfCode: Float32Array | null
 }
 
 export interface ComparisonDefinition {
@@ -778,9 +798,18 @@ export const NATIVE_COMPARISONS: Record<string, () => ComparisonDefinition> = {
   sex: sexComparison,
   nationality: nationalityComparison,
   identifiers: identifiersComparison,
+  height: heightComparison,
+  build: buildComparison,
+  hair: hairComparison,
+  eyes: eyesComparison,
+  distinguishing_marks: marksComparison,
 }
 
-/** The comparisons of the person model: names as a set, date of birth, sex, nationality, identifiers. */
+/**
+ * The comparisons of the person model: names as a set, date of birth, sex, nationality, identifiers, and the
+ * description (height, build, hair, eyes, distinguishing marks: description-comparisons.ts), which tells
+ * namesakes apart where the rest cannot.
+ */
 export function personComparisons(): ComparisonDefinition[] {
-  return [namesComparison(), dateOfBirthComparison(), sexComparison(), nationalityComparison(), identifiersComparison()]
+  return [namesComparison(), dateOfBirthComparison(), sexComparison(), nationalityComparison(), identifiersComparison(), ...descriptionComparisons()]
 }

@@ -7,6 +7,7 @@ import { jaroWinkler } from './jaro-winkler.ts'
 import { nameTokens } from './names.ts'
 import { NAME_VARIANT_OF } from './name-variants.ts'
 import type { PersonRecord } from './person-record.ts'
+import { buildCode, eyeCode, hairCode, parseMarks } from './description.ts'
 
 /** No value (a missing date, a blank field). */
 export const NONE = -1
@@ -263,6 +264,13 @@ export interface FeatureTable {
   identifierTypes: Int32Array
   /** Agency-local identifier types (force references, LA child ids): equal values count, different ones do not. */
   localIdentifierType: Uint8Array
+  /** The description, normalised (description.ts): height in cm (0 unknown), hair, eyes and build codes (0 none). */
+  heightCm: Uint8Array
+  hair: Uint8Array
+  eyes: Uint8Array
+  build: Uint8Array
+  /** Distinguishing marks, each kind << 8 | part << 2 | side (description.ts). */
+  marks: TokenRows
   /** Per-table caches (term frequencies, interned extra columns), filled on first use. */
   cache: Map<string, unknown>
   /** Raw name text -> token ids, so a name seen before is not tokenised again. */
@@ -306,7 +314,7 @@ function grown<T extends Numeric>(array: T, minimum: number): T {
 }
 
 const RECORD_ARRAYS = [
-  'givenFull', 'familyFull', 'nameSet', 'soundSet', 'dobLow', 'dobHigh', 'dobYearLow', 'dobYearHigh', 'dobWideLow', 'dobWideHigh', 'dobFlags', 'dobDigits', 'sex', 'nationality',
+  'givenFull', 'familyFull', 'nameSet', 'soundSet', 'dobLow', 'dobHigh', 'dobYearLow', 'dobYearHigh', 'dobWideLow', 'dobWideHigh', 'dobFlags', 'dobDigits', 'sex', 'nationality', 'heightCm', 'hair', 'eyes', 'build',
 ] as const
 
 /** An empty table with room for `capacity` records. */
@@ -343,6 +351,11 @@ export function createFeatureTable(options: BuildOptions = {}): FeatureTable {
     identifiers: rows(1),
     identifierTypes: new Int32Array(capacity),
     localIdentifierType: new Uint8Array(0),
+    heightCm: new Uint8Array(capacity),
+    hair: new Uint8Array(capacity),
+    eyes: new Uint8Array(capacity),
+    build: new Uint8Array(capacity),
+    marks: rows(0),
     cache: new Map(),
     nameCache: new Map(),
   }
@@ -366,7 +379,7 @@ function growRecords(table: FeatureTable, minimum: number): void {
   if (table.givenFull.length >= minimum) return
   const capacity = Math.max(minimum, table.givenFull.length * 2)
   for (const name of RECORD_ARRAYS) (table as unknown as Record<string, Numeric>)[name] = grown(table[name], capacity)
-  for (const rows of [table.given, table.family, table.other, table.joined, table.identifiers]) rows.start = grown(rows.start, capacity + 1)
+  for (const rows of [table.given, table.family, table.other, table.joined, table.identifiers, table.marks]) rows.start = grown(rows.start, capacity + 1)
   table.generation++
 }
 
@@ -474,6 +487,14 @@ export function appendRecord(table: FeatureTable, record: PersonRecord): number 
     table.generation++
   } else
     for (const id of typeIds) if (LOCAL_IDENTIFIER_TYPES.includes(vocabulary.strings[id] ?? '')) table.localIdentifierType[id] = 1
+  const description = record.description
+  // Heights outside a Uint8 are refused by the CSV reader (30 to 250 cm); anything else counts as unknown.
+  const height = description?.heightCm ?? 0
+  table.heightCm[i] = height > 0 && height <= 255 ? Math.round(height) : 0
+  table.hair[i] = hairCode(description?.hair)
+  table.eyes[i] = eyeCode(description?.eyes)
+  table.build[i] = buildCode(description?.build)
+  table.marks = pushRow(table, table.marks, i, description?.distinguishingMarks ? parseMarks(description.distinguishingMarks) : [])
   table.records[i] = record
   table.size = i + 1
   return i
@@ -562,6 +583,21 @@ export function columnText(record: PersonRecord, column: string): string | null 
     case 'nationality':
       text = record.nationality
       break
+    case 'height_cm':
+      text = record.description?.heightCm == null ? null : String(record.description.heightCm)
+      break
+    case 'build':
+      text = record.description?.build ?? null
+      break
+    case 'hair':
+      text = record.description?.hair ?? null
+      break
+    case 'eyes':
+      text = record.description?.eyes ?? null
+      break
+    case 'distinguishing_marks':
+      text = record.description?.distinguishingMarks ?? null
+      break
     default:
       text = record.extra[column] ?? null
   }
@@ -614,7 +650,7 @@ export interface FeatureTableParts {
   leftSize: number
   vocabulary: VocabularyParts
   arrays: Record<(typeof RECORD_ARRAYS)[number] | 'joinedPosition' | 'identifierTypes' | 'localIdentifierType', Numeric>
-  rows: Record<'given' | 'family' | 'other' | 'joined' | 'identifiers', TokenRows>
+  rows: Record<'given' | 'family' | 'other' | 'joined' | 'identifiers' | 'marks', TokenRows>
   records: PersonRecord[] | null
 }
 
@@ -641,7 +677,7 @@ export function featureTableParts(table: FeatureTable, options: { records: boole
     leftSize: table.leftSize,
     vocabulary: { ...vocabulary, sound: sharedCopy(vocabulary.sound), variant: sharedCopy(vocabulary.variant) },
     arrays,
-    rows: { given: rows(table.given), family: rows(table.family), other: rows(table.other), joined: rows(table.joined), identifiers: rows(table.identifiers) },
+    rows: { given: rows(table.given), family: rows(table.family), other: rows(table.other), joined: rows(table.joined), identifiers: rows(table.identifiers), marks: rows(table.marks) },
     records: options.records ? table.records : null,
   }
 }

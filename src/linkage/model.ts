@@ -3,7 +3,7 @@
 // and u (when they do not). A pair's match weight is the prior's weight plus, for each comparison, log2(m/u)
 // of its level, plus a term-frequency adjustment where the level has one (Splink's formulas), so the parts
 // add up to the whole and can be drawn as a waterfall.
-import type { BoundComparison, ComparisonDefinition } from './comparisons.ts'
+import type { BoundComparison, CodeLookup, ComparisonDefinition } from './comparisons.ts'
 import type { FeatureTable } from './features.ts'
 import type { BlockingRule } from './blocking.ts'
 import { columnText } from './features.ts'
@@ -46,6 +46,12 @@ export class Scorer {
   readonly model: LinkageModel
   readonly table: FeatureTable
   readonly bound: BoundComparison[]
+  /** Per comparison, its code look-up (read here without a call) or null. */
+  private readonly lookups: (CodeLookup | null)[]
+  /** Per comparison, the starts of the token rows a record must have for a level other than null, or null. */
+  private readonly rowStarts: (Int32Array | null)[]
+  /** Per look-up comparison of few codes, the weight (with its tf adjustment) of every pair of codes; else null. */
+  private readonly pairWeights: (Float64Array | null)[]
   readonly priorWeight: number
   /** Per comparison, the index of its first level in the flattened arrays. */
   private readonly offsets: Int32Array
@@ -66,6 +72,8 @@ export class Scorer {
     this.model = model
     this.table = table
     this.bound = model.comparisons.map((comparison) => comparison.definition.bind(table))
+    this.lookups = this.bound.map((comparison) => comparison.lookup ?? null)
+    this.rowStarts = this.bound.map((comparison) => comparison.rowStarts ?? null)
     this.priorWeight = weightOfProbability(model.probabilityTwoRandomRecordsMatch)
     const total = model.comparisons.reduce((sum, comparison) => sum + comparison.definition.levels.length, 0)
     this.offsets = new Int32Array(model.comparisons.length)
@@ -94,6 +102,17 @@ export class Scorer {
         }
       })
       offset += levels.length
+    })
+    // A comparison of few codes (build, hair, eyes) weighs a pair by one read: its weight for every pair of codes, computed here.
+    this.pairWeights = this.lookups.map((lookup, c) => {
+      if (lookup === null || lookup.width > 32) return null
+      const table = new Float64Array(lookup.width * lookup.width)
+      for (let x = 0; x < lookup.width; x++)
+        for (let y = 0; y < lookup.width; y++) {
+          const cell = x * lookup.width + y
+          table[cell] = this.adjustedWeight((this.offsets[c] as number) + (lookup.levels[cell] as number), lookup.tfOfCode === null ? 0 : (lookup.tfOfCode[x] as number))
+        }
+      return table
     })
     this.maxWeight = new Float64Array(model.comparisons.length)
     model.comparisons.forEach((comparison, c) => {
@@ -134,8 +153,7 @@ export class Scorer {
     if (weight + (remaining[0] as number) < target) return -Infinity
     for (let k = 0; k < order.length; k++) {
       const c = order[k] as number
-      const comparison = bound[c] as BoundComparison
-      weight += this.levelWeight(comparison, (offsets[c] as number) + comparison.level(a, b))
+      weight += this.weightOf(c, bound[c] as BoundComparison, offsets[c] as number, a, b)
       if (weight + (remaining[k + 1] as number) < target) return -Infinity
     }
     return weight
@@ -146,11 +164,27 @@ export class Scorer {
     const bound = this.bound
     const offsets = this.offsets
     let weight = this.priorWeight
-    for (let c = 0; c < bound.length; c++) {
-      const comparison = bound[c] as BoundComparison
-      weight += this.levelWeight(comparison, (offsets[c] as number) + comparison.level(a, b))
-    }
+    for (let c = 0; c < bound.length; c++) weight += this.weightOf(c, bound[c] as BoundComparison, offsets[c] as number, a, b)
     return weight
+  }
+
+  /**
+   * One comparison's weight for a pair: by its level() and the level's weight, or, for a look-up by codes, read
+   * from the codes without a call (the same weight: a test checks the scores against explain(), which calls level()).
+   */
+  private weightOf(c: number, comparison: BoundComparison, offset: number, a: number, b: number): number {
+    const lookup = this.lookups[c]
+    if (lookup === null || lookup === undefined) {
+      const starts = this.rowStarts[c]
+      // Most records have no marks: the null level, which weighs nothing, without a call.
+      if (starts !== null && starts !== undefined && (starts[a + 1] === starts[a] || starts[b + 1] === starts[b])) return 0
+      return this.levelWeight(comparison, offset + comparison.level(a, b))
+    }
+    const codes = lookup.codes
+    const cell = (codes[a] as number) * lookup.width + (codes[b] as number)
+    const pairWeights = this.pairWeights[c]
+    if (pairWeights !== null && pairWeights !== undefined) return pairWeights[cell] as number
+    return this.adjustedWeight(offset + (lookup.levels[cell] as number), lookup.tfOfCode === null ? 0 : (lookup.tfOfCode[codes[a] as number] as number))
   }
 
   /**
@@ -158,10 +192,14 @@ export class Scorer {
    * its term-frequency adjustment. A value with no frequency (both sides blank) carries no adjustment.
    */
   private levelWeight(comparison: BoundComparison, index: number): number {
+    return this.adjustedWeight(index, comparison.tfLog)
+  }
+
+  /** The weight of a level (index into the model's level arrays) with its term-frequency adjustment for a value of frequency 2^tfLog. */
+  private adjustedWeight(index: number, tfLog: number): number {
     const weight = this.weights[index] as number
     const adjust = this.tfWeight[index] as number
-    if (adjust === 0 || !(comparison.tfLog > -1e9)) return weight
-    const tfLog = comparison.tfLog
+    if (adjust === 0 || !(tfLog > -1e9)) return weight
     const minimum = this.tfMinimumLog[index] as number
     return weight + adjust * ((this.tfExactULog[index] as number) - (tfLog > minimum ? tfLog : minimum))
   }

@@ -57,6 +57,12 @@ export const PERSON_CSV_COLUMNS = [
   'identifiers',
 ] as const
 
+/** The description's columns: optional, read into `description`, written only when some record has one. */
+export const DESCRIPTION_CSV_COLUMNS = ['height_cm', 'build', 'hair', 'eyes', 'distinguishing_marks'] as const
+
+/** The heights a person record can hold, in whole centimetres (a child of 10 to an adult). */
+export const HEIGHT_CM_RANGE = { min: 30, max: 250 } as const
+
 export interface CsvProblem {
   line: number
   field: string
@@ -94,7 +100,7 @@ export function readPersonCsv(text: string, fileLabel = 'person file'): PersonRe
         for (const column of REQUIRED) {
           if (!(column in columnIndex)) problems.push({ line, field: column, message: `the header has no "${column}" column` })
         }
-        const known = new Set<string>(PERSON_CSV_COLUMNS)
+        const known = new Set<string>([...PERSON_CSV_COLUMNS, ...DESCRIPTION_CSV_COLUMNS])
         extraColumns = header.flatMap((name, index) => (known.has(name) ? [] : [[name, index] as [string, number]]))
         return
       }
@@ -134,6 +140,7 @@ export function readPersonCsv(text: string, fileLabel = 'person file'): PersonRe
       }
       const extra: Record<string, string> = {}
       for (const [name, index] of extraColumns) extra[name] = (rawFields[index] ?? '').trim()
+      const description = readDescription(value, problem)
       records.push({
         recordId,
         source: value('source'),
@@ -146,6 +153,7 @@ export function readPersonCsv(text: string, fileLabel = 'person file'): PersonRe
         sex: sexText === 'M' || sexText === 'F' ? sexText : 'U',
         nationality: nationality === '' ? null : nationality,
         identifiers,
+        ...(description ? { description } : {}),
         extra,
       })
     })
@@ -166,6 +174,22 @@ function optionalDate(text: string, field: string, problem: (field: string, mess
   return text
 }
 
+/** The description columns of a row, or undefined when all are blank (or absent from the header). */
+function readDescription(value: (column: string) => string, problem: (field: string, message: string) => void): PersonDescription | undefined {
+  const text = (column: string): string | null => {
+    const found = value(column)
+    return found === '' ? null : found
+  }
+  let heightCm: number | null = null
+  const height = value('height_cm')
+  if (height !== '') {
+    if (/^\d+$/.test(height) && Number(height) >= HEIGHT_CM_RANGE.min && Number(height) <= HEIGHT_CM_RANGE.max) heightCm = Number(height)
+    else problem('height_cm', `must be a whole number of centimetres from ${HEIGHT_CM_RANGE.min} to ${HEIGHT_CM_RANGE.max}, not "${height}"`)
+  }
+  const description: PersonDescription = { heightCm, build: text('build'), hair: text('hair'), eyes: text('eyes'), distinguishingMarks: text('distinguishing_marks') }
+  return Object.values(description).some((item) => item !== null) ? description : undefined
+}
+
 function splitList(text: string): string[] {
   if (text === '') return []
   return text
@@ -174,10 +198,19 @@ function splitList(text: string): string[] {
     .filter((item) => item !== '')
 }
 
-/** The person CSV format, header first; `extraColumns` are written after the standard ones. */
+/**
+ * The person CSV format, header first; the description columns when any record has a description, then
+ * `extraColumns`.
+ */
 export function writePersonCsv(records: Iterable<PersonRecord>, extraColumns: readonly string[] = []): string {
-  const lines = [csvLine([...PERSON_CSV_COLUMNS, ...extraColumns])]
-  for (const record of records) {
+  const list = [...records]
+  const described = list.some((record) => record.description !== undefined)
+  const lines = [csvLine([...PERSON_CSV_COLUMNS, ...(described ? DESCRIPTION_CSV_COLUMNS : []), ...extraColumns])]
+  for (const record of list) {
+    const description = record.description
+    const descriptionFields = described
+      ? [description?.heightCm == null ? '' : String(description.heightCm), description?.build ?? '', description?.hair ?? '', description?.eyes ?? '', description?.distinguishingMarks ?? '']
+      : []
     const exact = record.dateOfBirth !== null && record.dobEarliest === record.dateOfBirth && record.dobLatest === record.dateOfBirth
     lines.push(
       csvLine([
@@ -192,6 +225,7 @@ export function writePersonCsv(records: Iterable<PersonRecord>, extraColumns: re
         record.sex,
         record.nationality ?? '',
         record.identifiers.map((identifier) => `${identifier.type}:${identifier.value}`).join(';'),
+        ...descriptionFields,
         ...extraColumns.map((column) => record.extra[column] ?? ''),
       ]),
     )

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { generateEncounters, generateRecords, HOME_OFFICE_REFERENCE_SHARE, REGISTER_MIX } from './generator.ts'
+import { DESCRIPTION, generateEncounters, generateRecords, HOME_OFFICE_REFERENCE_SHARE, REGISTER_MIX } from './generator.ts'
 import type { PersonRecord } from '../person-record.ts'
 
 const hasReference = (record: PersonRecord) => record.identifiers.some((identifier) => identifier.type === 'home_office_reference')
@@ -64,6 +64,48 @@ test('an encounter is a first contact: written by the police from what the child
   const arrived = queries.filter((query) => query.extra.group !== 'GBR')
   const withReference = arrived.filter(hasReference).length / arrived.length
   assert.ok(withReference > 0.15 && withReference < 0.35, `reference on ${withReference} of encounters`)
+})
+
+test('descriptions come from a stream of their own: the same seed gives the same names and dates with or without them, and the same descriptions again', () => {
+  const described = generateRecords({ persons: 800, seed: 23 })
+  const plain = generateRecords({ persons: 800, seed: 23, descriptions: false })
+  assert.ok(plain.records.every((record) => record.description === undefined))
+  assert.deepEqual(
+    described.records.map(({ description: _, ...record }) => record),
+    plain.records,
+  )
+  assert.deepEqual(generateRecords({ persons: 800, seed: 23 }).records, described.records)
+  const encounters = (records: PersonRecord[], descriptions: boolean) => generateEncounters({ persons: 800, seed: 23, corpus: records, queries: 80, descriptions })
+  assert.deepEqual(
+    encounters(described.records, true).map(({ description: _, ...record }) => record),
+    encounters(plain.records, false),
+  )
+})
+
+test('who describes a child, and how: first contacts almost always, councils seldom, copies of the referral the profile; arrived children mostly black or dark brown hair', () => {
+  const { records } = generateRecords({ persons: 6000, seed: 17 })
+  const share = (list: PersonRecord[], predicate: (record: PersonRecord) => boolean) => list.filter(predicate).length / list.length
+  const described = (record: PersonRecord) => record.description !== undefined
+  const council = records.filter((record) => record.source === 'local_authority')
+  assert.ok(Math.abs(share(council, described) - DESCRIPTION.describedBy.council) < 0.05, `council ${share(council, described)}`)
+  const queries = generateEncounters({ persons: 6000, seed: 17, corpus: records, queries: 600 })
+  assert.ok(Math.abs(share(queries, described) - DESCRIPTION.describedBy.firstContact) < 0.04, `encounters ${share(queries, described)}`)
+  // An arrived child's council record and Home Office record, both copies of the referral, describe the child in the same words when both have a description.
+  const byPerson = new Map<string, PersonRecord[]>()
+  for (const record of records) if (record.extra.group !== 'GBR' && record.source !== 'police' && record.description) byPerson.set(record.extra.person_id ?? '', [...(byPerson.get(record.extra.person_id ?? '') ?? []), record])
+  const copies = [...byPerson.values()].filter((list) => list.length >= 2)
+  assert.ok(copies.length > 50)
+  assert.ok(copies.every(([a, b]) => JSON.stringify(a?.description) === JSON.stringify(b?.description)))
+  const dark = (record: PersonRecord) => /black|dark/.test(record.description?.hair ?? '')
+  const withHair = (group: (g: string) => boolean) => records.filter((record) => group(record.extra.group ?? '') && record.description?.hair)
+  assert.ok(share(withHair((g) => g !== 'GBR'), dark) > 0.8, `arrived ${share(withHair((g) => g !== 'GBR'), dark)}`)
+  assert.ok(share(withHair((g) => g === 'GBR'), dark) < 0.4, `british ${share(withHair((g) => g === 'GBR'), dark)}`)
+  // Heights of children of 10 to 17, in whole centimetres.
+  const heights = records.flatMap((record) => (record.description?.heightCm == null ? [] : [record.description.heightCm]))
+  assert.ok(heights.every((height) => Number.isInteger(height) && height >= 110 && height <= 215))
+  // Some children have distinguishing marks, most do not.
+  const marked = share(records.filter(described), (record) => record.description?.distinguishingMarks != null)
+  assert.ok(marked > 0.08 && marked < 0.35, `marks on ${marked}`)
 })
 
 test('the register mix holds the arrived groups at 3% in their referral shares, and encounters can be drawn from chosen groups', () => {

@@ -10,7 +10,8 @@
 // measuring.
 import { Random } from '../../lib/random.ts'
 import { addDays } from '../../lib/dates.ts'
-import type { PersonRecord } from '../person-record.ts'
+import type { PersonDescription, PersonRecord } from '../person-record.ts'
+import { DESCRIPTION, describe, drawLooks, type TrueLooks } from './descriptions.ts'
 import {
   AFGHAN,
   AFGHAN_TAIL,
@@ -30,6 +31,8 @@ import {
   withRareSurnames,
   type NameItem,
 } from './names.ts'
+
+export { DESCRIPTION } from './descriptions.ts'
 
 export const GROUPS = ['GBR', 'ALB', 'VNM', 'ERI', 'SDN', 'AFG', 'SYR'] as const
 export type Group = (typeof GROUPS)[number]
@@ -109,6 +112,10 @@ interface TruePerson {
   pncId: string | null
   /** For a child who arrived from abroad: how the Home Office wrote the child down, which the referral passes on. */
   official: OfficialRendering | null
+  /** How the child looks (descriptions.ts); null when the run has no descriptions. */
+  looks: TrueLooks | null
+  /** An arrived child's profile: the description the screening recorded, which copies of the referral carry. */
+  profile: PersonDescription | undefined
 }
 
 /** How one agency wrote a child's names into its given, family and other-names fields. */
@@ -145,7 +152,28 @@ export interface GeneratorOptions {
   today?: string
   /** Who the persons are: REFERRAL_MIX (the default) or REGISTER_MIX. */
   mix?: GroupMix
+  /** Whether records carry a description (height, build, hair, eyes, marks). Default true; false gives the records as before descriptions. */
+  descriptions?: boolean
 }
+
+/** The description stream's seed: its own, so the names and dates of a seed are those drawn before descriptions existed. */
+const DESCRIPTION_SEED = 0x0de5c71b
+
+/** Who describes the child in a record, and how (DESCRIPTION): a first contact sees the child; a copy of the referral carries the screening's profile; a British child's records each describe the child on their own. */
+function recordDescription(describer: Random, person: TruePerson, copied: boolean, source: string, firstContact: boolean, today: string): PersonDescription | undefined {
+  const looks = person.looks
+  if (looks === null) return undefined
+  const share = DESCRIPTION.describedBy
+  const officer = firstContact || (!copied && person.official !== null)
+  const chance = officer ? share.firstContact : source === 'police' ? share.police : source === 'home_office' ? share.homeOffice : share.council
+  if (!describer.chance(chance)) return undefined
+  if (copied) return person.profile === undefined ? undefined : { ...person.profile }
+  // A record was written some time before today (an encounter is today): the child has grown since.
+  const age = ageInYears(person.dateOfBirth, today) - (firstContact ? 0 : describer.next() * DESCRIPTION.recordAgeYears)
+  return describe(describer, looks, age, officer)
+}
+
+const ageInYears = (dateOfBirth: string, today: string): number => (Date.parse(`${today}T00:00:00Z`) - Date.parse(`${dateOfBirth}T00:00:00Z`)) / (365.25 * 86_400_000)
 
 function pickWeighted(random: Random, items: NameItem[]): NameItem {
   return random.weighted(items.map((entry) => [entry, entry.weight ?? 1] as const))
@@ -221,6 +249,8 @@ function newPerson(random: Random, id: string, today: string, mix: GroupMix): Tr
     homeOfficeReference: group === 'GBR' ? null : `HO${String(random.int(1_000_000, 9_999_999))}`,
     pncId: random.chance(0.3) ? `${random.int(10, 26)}/${random.int(100000, 999999)}${String.fromCharCode(65 + random.int(0, 25))}` : null,
     official: null,
+    looks: null,
+    profile: undefined,
   }
 }
 
@@ -459,7 +489,7 @@ function officialRendering(random: Random, person: TruePerson, today: string): O
  * forces one: an officer meeting the child), are each rendered on their own; an arrived child's other records copy
  * the Home Office's rendering from the referral (LINEAGE).
  */
-function renderRecord(random: Random, person: TruePerson, recordId: string, today: string, firstContact = false): PersonRecord {
+function renderRecord(random: Random, describer: Random | null, person: TruePerson, recordId: string, today: string, firstContact = false): PersonRecord {
   const official = person.official
   const copied = official !== null && !firstContact && random.chance(LINEAGE.copiedFromReferral)
   let names: NameRendering
@@ -483,7 +513,7 @@ function renderRecord(random: Random, person: TruePerson, recordId: string, toda
   if (person.homeOfficeReference && random.chance(referenceChance)) identifiers.push({ type: 'home_office_reference', value: random.chance(0.02) ? typo(random, person.homeOfficeReference) : person.homeOfficeReference })
   if (person.pncId && random.chance(0.3)) identifiers.push({ type: 'pnc_id', value: person.pncId })
 
-  return {
+  const record: PersonRecord = {
     recordId,
     source,
     givenNames: names.given.join(' '),
@@ -497,6 +527,10 @@ function renderRecord(random: Random, person: TruePerson, recordId: string, toda
     identifiers,
     extra: { person_id: person.id, group: person.group },
   }
+  // From the description stream only, after the record's other draws (so they are as before).
+  const description = describer ? recordDescription(describer, person, copied, source, firstContact, today) : undefined
+  if (description) record.description = description
+  return record
 }
 
 export interface Generated {
@@ -505,17 +539,22 @@ export interface Generated {
 }
 
 /** Each person in turn with their records, from one seeded stream (the same options give the same persons and records). */
-function* personsWithRecords(random: Random, options: GeneratorOptions, recordId: (k: number) => string): Generator<{ person: TruePerson; records: PersonRecord[] }> {
+function* personsWithRecords(random: Random, describer: Random | null, options: GeneratorOptions, recordId: (k: number) => string): Generator<{ person: TruePerson; records: PersonRecord[] }> {
   const today = options.today ?? '2026-11-21'
   const further = options.furtherRecordChance ?? 0.5
   const maxRecords = options.maxRecordsPerPerson ?? 4
   for (let p = 0; p < options.persons; p++) {
     const person = newPerson(random, `p${p + 1}`, today, options.mix ?? REFERRAL_MIX)
     if (person.group !== 'GBR') person.official = officialRendering(random, person, today)
+    if (describer) {
+      person.looks = drawLooks(describer, person.group, person.sex)
+      // The screening's profile, written once some time before today.
+      if (person.official) person.profile = describe(describer, person.looks, ageInYears(person.dateOfBirth, today) - describer.next() * DESCRIPTION.recordAgeYears, false)
+    }
     let count = 1
     while (count < maxRecords && random.chance(further)) count++
     const records: PersonRecord[] = []
-    for (let k = 0; k < count; k++) records.push(renderRecord(random, person, recordId(k), today))
+    for (let k = 0; k < count; k++) records.push(renderRecord(random, describer, person, recordId(k), today))
     yield { person, records }
   }
 }
@@ -523,8 +562,9 @@ function* personsWithRecords(random: Random, options: GeneratorOptions, recordId
 /** Persons and their records (each person one or more records, from different agencies). */
 export function generateRecords(options: GeneratorOptions): Generated {
   const random = new Random(options.seed ?? 20261121)
+  const describer = options.descriptions === false ? null : new Random((options.seed ?? 20261121) ^ DESCRIPTION_SEED)
   const records: PersonRecord[] = []
-  for (const { records: own } of personsWithRecords(random, options, (k) => `r${records.length + k + 1}`)) records.push(...own)
+  for (const { records: own } of personsWithRecords(random, describer, options, (k) => `r${records.length + k + 1}`)) records.push(...own)
   // Shuffle, so a file's order says nothing about who is who.
   for (let i = records.length - 1; i > 0; i--) {
     const j = random.int(0, i)
@@ -541,14 +581,16 @@ export function generateEncounters(options: GeneratorOptions & { corpus: PersonR
   const random = new Random(options.seed ?? 20261121)
   const today = options.today ?? '2026-11-21'
   const persons: TruePerson[] = []
-  for (const { person } of personsWithRecords(random, options, () => 'x')) persons.push(person)
+  const describer = options.descriptions === false ? null : new Random((options.seed ?? 20261121) ^ DESCRIPTION_SEED)
+  for (const { person } of personsWithRecords(random, describer, options, () => 'x')) persons.push(person)
   const inCorpus = new Set(options.corpus.map((record) => record.extra.person_id))
   const candidates = persons.filter((person) => inCorpus.has(person.id) && (options.queryGroups?.includes(person.group) ?? true))
   const pick = new Random((options.seed ?? 20261121) + 7)
+  const queryDescriber = describer === null ? null : new Random(((options.seed ?? 20261121) + 7) ^ DESCRIPTION_SEED)
   const queries: PersonRecord[] = []
   for (let q = 0; q < options.queries && candidates.length > 0; q++) {
     const person = candidates[pick.int(0, candidates.length - 1)] as TruePerson
-    queries.push(renderRecord(pick, person, `q${q + 1}`, today, true))
+    queries.push(renderRecord(pick, queryDescriber, person, `q${q + 1}`, today, true))
   }
   return queries
 }

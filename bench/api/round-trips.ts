@@ -9,12 +9,9 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { openDatabase } from '../../src/db/open.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
-import { services as buildServices } from '../../src/services.ts'
 import { buildApp } from '../../src/app.ts'
 import { loadReferenceAgencies } from '../../src/modules/agencies/agencies.service.ts'
-import { systemActor, type Actor } from '../../src/modules/access/actor.ts'
-import { newBearerSecret, secretHash } from '../../src/lib/secrets.ts'
-import { uuidv7 } from '../../src/lib/ids.ts'
+import { benchOfficer } from './officer.ts'
 
 const { values } = parseArgs({ options: { sql: { type: 'boolean' } } })
 const server = process.env.LANTERN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -46,13 +43,7 @@ try {
   const db = handle.db
   await migrateToLatest(db)
   await loadReferenceAgencies(db)
-  const services = buildServices(db, { sessionHours: 12 })
-  const force = await db.selectFrom('agency').select(['id']).where('code', '=', 'E23000032').executeTakeFirstOrThrow()
-  const userId = uuidv7()
-  await db.insertInto('app_user').values({ id: userId, agency_id: force.id, email: `trips-${userId}@example.test`, display_name: 'Trips', password_hash: 'x', roles: ['police_officer'] }).execute()
-  const token = newBearerSecret('lts')
-  await db.insertInto('user_session').values({ id: uuidv7(), user_id: userId, token_hash: secretHash(token), expires_at: new Date(Date.now() + 3_600_000) }).execute()
-  const actor: Actor = { ...systemActor(force.id, 'police_force', ['police_officer'], 'Round trips'), kind: 'user', userId }
+  const { services, token, actor } = await benchOfficer(db, 'Trips', 'Round trips')
   const people = await Promise.all(Array.from({ length: 23 }, (_, i) => services.people.create(actor, { names: [{ kind: 'full', text: `Trips Person ${i}` }], sex: 'unknown' })))
   const app = await buildApp(services, { logger: false })
   const headers = { authorization: `Bearer ${token}` }

@@ -25,9 +25,7 @@ import { migrateToLatest } from '../../src/db/migrate.ts'
 import { services as buildServices } from '../../src/services.ts'
 import { buildApp } from '../../src/app.ts'
 import { loadReferenceAgencies } from '../../src/modules/agencies/agencies.service.ts'
-import { systemActor, type Actor } from '../../src/modules/access/actor.ts'
-import { newBearerSecret, secretHash } from '../../src/lib/secrets.ts'
-import { uuidv7 } from '../../src/lib/ids.ts'
+import { benchOfficer } from './officer.ts'
 
 const run = promisify(execFile)
 const { values } = parseArgs({
@@ -184,13 +182,7 @@ async function measureEngine(engine: 'pglite' | 'postgres') {
   const db = handle.db
   await migrateToLatest(db)
   await loadReferenceAgencies(db)
-  const services = buildServices(db, { sessionHours: 12 })
-  const force = await db.selectFrom('agency').select(['id']).where('code', '=', 'E23000032').executeTakeFirstOrThrow()
-  const userId = uuidv7()
-  await db.insertInto('app_user').values({ id: userId, agency_id: force.id, email: `bench-${userId}@example.test`, display_name: 'Bench', password_hash: 'x', roles: ['police_officer'] }).execute()
-  const token = newBearerSecret('lts')
-  await db.insertInto('user_session').values({ id: uuidv7(), user_id: userId, token_hash: secretHash(token), expires_at: new Date(Date.now() + 3_600_000) }).execute()
-  const actor: Actor = { ...systemActor(force.id, 'police_force', ['police_officer'], 'Benchmark'), kind: 'user', userId }
+  const { services, token, actor } = await benchOfficer(db, 'Bench', 'Benchmark')
 
   // Enough people that every create in the run goes to a person with no open episode.
   const people = engine === 'postgres' ? 12_000 : 4_000

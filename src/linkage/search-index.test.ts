@@ -87,21 +87,23 @@ test('records of a conflicting nationality or sex do not take the places of a on
   assert.ok(hits.some((hit) => hit.recordId === 'truth'), hits.map((hit) => hit.recordId).join(' '))
 })
 
+/** A British boy's record born on one day, for the tests of name keys below. */
+const record = (recordId: string, given: string, family: string, dateOfBirth: string): PersonRecord => ({
+  recordId,
+  source: 'test',
+  givenNames: given,
+  familyName: family,
+  otherNames: [],
+  dateOfBirth,
+  dobEarliest: dateOfBirth,
+  dobLatest: dateOfBirth,
+  sex: 'M',
+  nationality: 'GBR',
+  identifiers: [],
+  extra: {},
+})
+
 test('a record whose rare name lacks a letter the query has is found beside a common given name (Elmick for Elmwick)', () => {
-  const record = (recordId: string, given: string, family: string, dateOfBirth: string): PersonRecord => ({
-    recordId,
-    source: 'test',
-    givenNames: given,
-    familyName: family,
-    otherNames: [],
-    dateOfBirth,
-    dobEarliest: dateOfBirth,
-    dobLatest: dateOfBirth,
-    sex: 'M',
-    nationality: 'GBR',
-    identifiers: [],
-    extra: {},
-  })
   // Anthony is common (over the limit below), so it only counts for records a rarer key found.
   const anthonys = Array.from({ length: 30 }, (_, k) => record(`a${k}`, 'Anthony', `Family${'abcdefghijklmnopqrstuvwxyzabcd'[k]}${k}`, '2013-08-20'))
   // Another child who is an Elmwick makes that name a rare key, so Anthony no longer finds records by itself.
@@ -114,20 +116,6 @@ test('a record whose rare name lacks a letter the query has is found beside a co
 })
 
 test('two common names are found apart as well as side by side: a middle name between them does not hide the record', () => {
-  const record = (recordId: string, given: string, family: string, dateOfBirth: string): PersonRecord => ({
-    recordId,
-    source: 'test',
-    givenNames: given,
-    familyName: family,
-    otherNames: [],
-    dateOfBirth,
-    dobEarliest: dateOfBirth,
-    dobLatest: dateOfBirth,
-    sex: 'M',
-    nationality: 'GBR',
-    identifiers: [],
-    extra: {},
-  })
   const letters = 'abcdefghijklmnopqrstuvwxyz'
   // Callum and Jones are both common (over the limit below); two other children are called Callum Jones.
   const callums = Array.from({ length: 20 }, (_, k) => record(`c${k}`, 'Callum', `Fam${letters[k]}x`, '2010-01-15'))

@@ -129,8 +129,8 @@ export function marksComparison(): ComparisonDefinition {
     columns: ['distinguishing_marks'],
     levels: [
       { label: 'Marks not recorded on one side', sql: 'lantern_marks("distinguishing_marks_l") IS NULL OR lantern_marks("distinguishing_marks_r") IS NULL', isNull: true },
-      { label: 'A mark of the same kind at the same place (a scar above the left eye)', sql: "lantern_marks_level(l, r) = 'same_place'" },
-      { label: 'A mark of the same kind elsewhere or at a place not written', sql: "lantern_marks_level(l, r) = 'same_kind'" },
+      { label: 'A mark of the same kind at the same place (a scar above the left eye)', sql: `lantern_marks_level("distinguishing_marks_l", "distinguishing_marks_r") = 'same_place'` },
+      { label: 'A mark of the same kind elsewhere or at a place not written', sql: `lantern_marks_level("distinguishing_marks_l", "distinguishing_marks_r") = 'same_kind'` },
       { label: 'All other comparisons (both record marks, none shared)', sql: 'ELSE' },
     ],
     bind(table) {

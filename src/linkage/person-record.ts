@@ -186,8 +186,13 @@ function readDescription(value: (column: string) => string, problem: (field: str
     if (/^\d+$/.test(height) && Number(height) >= HEIGHT_CM_RANGE.min && Number(height) <= HEIGHT_CM_RANGE.max) heightCm = Number(height)
     else problem('height_cm', `must be a whole number of centimetres from ${HEIGHT_CM_RANGE.min} to ${HEIGHT_CM_RANGE.max}, not "${height}"`)
   }
-  const description: PersonDescription = { heightCm, build: text('build'), hair: text('hair'), eyes: text('eyes'), distinguishingMarks: text('distinguishing_marks') }
-  return Object.values(description).some((item) => item !== null) ? description : undefined
+  return withDescription({ heightCm, build: text('build'), hair: text('hair'), eyes: text('eyes'), distinguishingMarks: text('distinguishing_marks') }).description
+}
+
+/** A record's description, left out when nothing of it was recorded (the comparisons then take their null level). */
+export function withDescription(description: PersonDescription): { description?: PersonDescription } {
+  const recorded = Object.values(description).some((value) => value !== null && value !== '')
+  return recorded ? { description } : {}
 }
 
 function splitList(text: string): string[] {

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.ts'
 import { SearchIndex } from '../../linkage/search-index.ts'
 import type { LinkageModel } from '../../linkage/model.ts'
-import type { PersonDescription, PersonRecord } from '../../linkage/person-record.ts'
+import { withDescription, type PersonRecord } from '../../linkage/person-record.ts'
 import * as repo from './identity.repository.ts'
 
 /** A person record as the linkage engine reads it. */
@@ -34,12 +34,6 @@ export function toPersonRecord(row: repo.PersonLinkageRow): PersonRecord {
     ...withDescription({ heightCm: row.height_cm, build: row.build, hair: row.hair, eyes: row.eyes, distinguishingMarks: row.distinguishing_marks }),
     extra: {},
   }
-}
-
-/** A record's description, left out when nothing of it was recorded (the comparisons then take their null level). */
-export function withDescription(description: PersonDescription): { description?: PersonDescription } {
-  const recorded = Object.values(description).some((value) => value !== null && value !== '')
-  return recorded ? { description } : {}
 }
 
 export interface IndexedPerson {

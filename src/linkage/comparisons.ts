@@ -58,6 +58,12 @@ export interface BoundComparison {
    * scorer skips the comparison (the null level weighs nothing) without calling level().
    */
   rowStarts?: Int32Array
+  /**
+   * Set when the level is the null level whenever a record has 0 here (the description comparisons share the
+   * table's `described`). The scorer skips a run of comparisons sharing one such array, with no read of their
+   * own, when either record has 0: the null level weighs nothing.
+   */
+  present?: Uint8Array
 }
 
 export interface CodeLookup {

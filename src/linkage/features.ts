@@ -269,6 +269,11 @@ export interface FeatureTable {
   hair: Uint8Array
   eyes: Uint8Array
   build: Uint8Array
+  /**
+   * 1 when the record has any of the description (a height, build, hair, eyes or a mark), else 0: every
+   * description comparison is at its null level when either record has none, so the scorer skips them all.
+   */
+  described: Uint8Array
   /** Distinguishing marks, each kind << 8 | part << 2 | side (description.ts). */
   marks: TokenRows
   /** Per-table caches (term frequencies, interned extra columns), filled on first use. */
@@ -314,7 +319,7 @@ function grown<T extends Numeric>(array: T, minimum: number): T {
 }
 
 const RECORD_ARRAYS = [
-  'givenFull', 'familyFull', 'nameSet', 'soundSet', 'dobLow', 'dobHigh', 'dobYearLow', 'dobYearHigh', 'dobWideLow', 'dobWideHigh', 'dobFlags', 'dobDigits', 'sex', 'nationality', 'heightCm', 'hair', 'eyes', 'build',
+  'givenFull', 'familyFull', 'nameSet', 'soundSet', 'dobLow', 'dobHigh', 'dobYearLow', 'dobYearHigh', 'dobWideLow', 'dobWideHigh', 'dobFlags', 'dobDigits', 'sex', 'nationality', 'heightCm', 'hair', 'eyes', 'build', 'described',
 ] as const
 
 /** An empty table with room for `capacity` records. */
@@ -355,6 +360,7 @@ export function createFeatureTable(options: BuildOptions = {}): FeatureTable {
     hair: new Uint8Array(capacity),
     eyes: new Uint8Array(capacity),
     build: new Uint8Array(capacity),
+    described: new Uint8Array(capacity),
     marks: rows(0),
     cache: new Map(),
     nameCache: new Map(),
@@ -495,6 +501,8 @@ export function appendRecord(table: FeatureTable, record: PersonRecord): number 
   table.eyes[i] = eyeCode(description?.eyes)
   table.build[i] = buildCode(description?.build)
   table.marks = pushRow(table, table.marks, i, description?.distinguishingMarks ? parseMarks(description.distinguishingMarks) : [])
+  const hasMarks = (table.marks.start[i + 1] as number) > (table.marks.start[i] as number)
+  table.described[i] = table.heightCm[i] !== 0 || table.hair[i] !== 0 || table.eyes[i] !== 0 || table.build[i] !== 0 || hasMarks ? 1 : 0
   table.records[i] = record
   table.size = i + 1
   return i

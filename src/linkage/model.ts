@@ -67,7 +67,10 @@ export class Scorer {
   readonly model: LinkageModel
   readonly table: FeatureTable
   readonly bound: BoundComparison[]
-  /** Per comparison, how its weight is read (WEIGH), and what that reads; arrays of one type each, empty where unused. */
+  /**
+   * Per comparison, how its weight is read (WEIGH), and what that reads: each list holds arrays of one type, an
+   * empty one where unused rather than null, so that every read in the hot loop sees one kind of object.
+   */
   private readonly weighBy: Uint8Array
   private readonly codes: Uint8Array[]
   private readonly codeWidth: Int32Array
@@ -80,8 +83,8 @@ export class Scorer {
   /** Per comparison, its `present` array (BoundComparison.present), or empty. */
   private readonly present: Uint8Array[]
   /**
-   * Per comparison, where a run of comparisons sharing one `present` array starts, the comparison after the run
-   * (else 0); runAfter in the order of scoreAtLeast, by position. A run is skipped when either record has none.
+   * Where a run of comparisons sharing one `present` array starts, the index after the run (else 0): runEnd by
+   * comparison, boundRunEnd by position in boundOrder. A run is skipped when either record has none.
    */
   private readonly runEnd: Int32Array
   private readonly boundRunEnd: Int32Array

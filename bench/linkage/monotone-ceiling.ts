@@ -103,15 +103,16 @@ export function modelLevelOrders(model: LinkageModel, nulls: NullTreatment): Lev
 }
 
 /** Pairs of levels the order ranks one way and the model's weights (log2 m/u; a null level weighs 0) the other. */
-export function orderViolations(model: LinkageModel, orders: LevelOrder[]): string[] {
-  const found: string[] = []
+export function orderViolations(model: LinkageModel, orders: LevelOrder[]): { comparison: string; higher: number; lower: number; message: string }[] {
+  const found: { comparison: string; higher: number; lower: number; message: string }[] = []
   model.comparisons.forEach((comparison, c) => {
     const order = orders[c] as LevelOrder
+    const name = comparison.definition.name
     const weight = (level: number) => (comparison.definition.levels[level]?.isNull ? 0 : Math.log2((comparison.m[level] as number) / (comparison.u[level] as number)))
     for (let l = 0; l < order.levels; l++)
       for (let k = 0; k < order.levels; k++)
         if (l !== k && order.atLeast[l * order.levels + k] && weight(l) < weight(k))
-          found.push(`${comparison.definition.name}: level ${l} (${weight(l).toFixed(2)}) is above level ${k} (${weight(k).toFixed(2)})`)
+          found.push({ comparison: name, higher: l, lower: k, message: `${name}: level ${l} (${weight(l).toFixed(2)}) is above level ${k} (${weight(k).toFixed(2)})` })
   })
   return found
 }

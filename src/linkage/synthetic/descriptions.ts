@@ -129,8 +129,8 @@ function normal(random: Random): number {
 }
 
 /**
- * `arrived`: the child came to the country alone (scars from the journey, more often slim); the linkage generator's
- * children of every group but GBR did, the national generator says which of its children did.
+ * `arrived`: the child came from abroad, alone or trafficked (scars from the journey, more often slim); the linkage
+ * generator's children of every group but GBR did, the national generator says which of its children did.
  */
 export function drawLooks(random: Random, group: string, sex: 'M' | 'F', arrived = group !== 'GBR'): TrueLooks {
   const british = !arrived
@@ -209,7 +209,8 @@ function writeMark(random: Random, mark: TrueMark, officer: boolean): string {
 
 /**
  * One writer's description of the child at an age: `officer` for a first contact (an estimate and what can be
- * seen), else a profile (measured or reported, every mark it knows). Null when nothing was written.
+ * seen), else a profile (measured or reported, every mark it knows). Null when nothing was written. `youngest`:
+ * as for `heightAt`.
  */
 export function describe(random: Random, looks: TrueLooks, ageYears: number, officer: boolean, youngest = 10): PersonDescription | undefined {
   const written = DESCRIPTION.fieldWritten

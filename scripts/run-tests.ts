@@ -7,7 +7,7 @@ console.log(`Lantern tests on ${engine}`)
 const patterns = process.argv.slice(2)
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...(patterns.length > 0 ? patterns : ['src/**/*.test.ts', 'test/{*.test.ts,!(e2e)/**/*.test.ts}'])],
+  ['--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...(patterns.length > 0 ? patterns : ['src/**/*.test.ts', 'bench/**/*.test.ts', 'test/{*.test.ts,!(e2e)/**/*.test.ts}'])],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 )
 process.exit(result.status ?? 1)

@@ -5,7 +5,9 @@
 // (pairs no comparison here can tell apart: the same names, a consistent date, no identifier). The hair and
 // eye colours' frequencies (their term-frequency adjustment, to the nearest two bits) are part of the bucket too.
 // Each comparison added splits the buckets finer, and a small bucket that happens to hold only true pairs counts
-// in full: `minimumBucket` leaves out buckets of fewer pairs, to see how much of the bound is such luck.
+// in full: `minimumBucket` leaves out buckets of fewer pairs, to see how much of the bound is such luck. With the
+// ten comparisons of the physical description this is no bound any more; `monotone-ceiling.ts` is (for any model
+// that respects the order of each comparison's levels).
 import type { LinkageRun } from '../../src/linkage/link.ts'
 
 export interface ScoredPair {

@@ -2,14 +2,17 @@
 // the threshold that gives precision >= 0.98, the true pairs missed (never compared by blocking, or scored
 // below) and the false matches above it, tallied by their comparison levels, with examples.
 //
-//   node bench/linkage/misses.ts [--persons 20000] [--group VNM] [--examples 8] [--seed 7] [--no-descriptions]
+//   node bench/linkage/misses.ts [--persons 20000] [--group VNM] [--examples 8] [--seed 7] [--no-descriptions] [--tf-bits 0]
+//   (--tf-bits: the ceiling's buckets round the term-frequency adjustments to this many bits; 0, exact, bounds the model)
 import { parseArgs } from 'node:util'
 import { runLinkage } from '../../src/linkage/link.ts'
 import { generateRecords, GROUPS } from '../../src/linkage/synthetic/generator.ts'
 import type { PersonRecord } from '../../src/linkage/person-record.ts'
 import { recallBound, recallHeldOut } from './bound.ts'
+import os from 'node:os'
+import { ceilingTally, modelLevelOrders, monotoneCeilings, orderViolations, pairBuckets } from './monotone-ceiling.ts'
 
-const { values } = parseArgs({ options: { persons: { type: 'string' }, group: { type: 'string' }, examples: { type: 'string' }, seed: { type: 'string' }, 'no-descriptions': { type: 'boolean' } } })
+const { values } = parseArgs({ options: { persons: { type: 'string' }, group: { type: 'string' }, examples: { type: 'string' }, seed: { type: 'string' }, 'no-descriptions': { type: 'boolean' }, 'tf-bits': { type: 'string' } } })
 const persons = Number(values.persons ?? 20_000)
 const examples = Number(values.examples ?? 8)
 const { records } = generateRecords({ persons, seed: Number(values.seed ?? 7), descriptions: !values['no-descriptions'] })
@@ -32,6 +35,27 @@ records.forEach((record, index) => {
 })
 console.log(`${records.length} records, ${run.candidatePairs} compared, prior ${run.model.probabilityTwoRandomRecordsMatch.toExponential(2)}`)
 for (const c of run.model.comparisons) console.log(`  ${c.definition.name}: ${c.definition.levels.map((l, k) => `${k}=${l.isNull ? '-' : (Math.log2((c.m[k] as number) / (c.u[k] as number))).toFixed(1)}`).join(' ')}`)
+const truePairs = new Map<string, number>()
+for (const [, indexes] of byPerson) {
+  const group = (records[indexes[0] as number] as PersonRecord).extra.group ?? ''
+  truePairs.set(group, (truePairs.get(group) ?? 0) + (indexes.length * (indexes.length - 1)) / 2)
+}
+// The monotone ceiling over every candidate pair, the term frequencies exact: a missing field neutral (between
+// agreement and disagreement, as the model weighs it), and apart (comparable to nothing: any monotone model).
+const load = () => os.loadavg()[0]?.toFixed(1)
+const ceilingStarted = performance.now()
+const loadBefore = load()
+const buckets = pairBuckets(run, { tfResolution: Number(values['tf-bits'] ?? 0) })
+const bucketed = (performance.now() - ceilingStarted) / 1000
+const ceilings = { neutral: monotoneCeilings(run, buckets, truePairs, { nulls: 'neutral' }), apart: monotoneCeilings(run, buckets, truePairs, { nulls: 'apart' }) }
+console.log(`monotone ceiling: ${buckets.left.length} candidate pairs bucketed in ${bucketed.toFixed(1)} s, all groups' cuts in ${((performance.now() - ceilingStarted) / 1000 - bucketed).toFixed(1)} s (load average ${loadBefore} -> ${load()})`)
+// Levels no candidate pair reaches (the description's, on records undescribed) cannot put the model out of order.
+const reached = new Set<string>()
+for (const set of buckets.buckets) for (let k = 0; k < set.levels.length; k++) reached.add(`${buckets.comparisons[k % set.comparisons]}:${set.levels[k]}`)
+for (const nulls of ['neutral', 'apart'] as const) {
+  const violations = orderViolations(run.model, modelLevelOrders(run.model, nulls)).filter((v) => reached.has(`${v.comparison}:${v.higher}`) && reached.has(`${v.comparison}:${v.lower}`))
+  console.log(`  the model's weights against the level order (a missing field ${nulls}), on the levels pairs reach: ${violations.length === 0 ? 'in order, so the ceiling bounds this model' : violations.map((v) => v.message).join('; ')}`)
+}
 for (const group of GROUPS) {
   if (values.group && values.group !== group) continue
   const list: { a: number; b: number; weight: number; match: boolean }[] = []
@@ -71,6 +95,15 @@ for (const group of GROUPS) {
   const oracleOfFive = recallBound(run, list, truth, 0.98, 5)
   const heldOut = recallHeldOut(run, list, truth)
   console.log(`${group} bound (best recall at precision >= 0.98 with the labels known, bench/linkage/bound.ts): ${oracle.toFixed(3)}; over buckets of 5 pairs or more ${oracleOfFive.toFixed(3)}; ranked on one half of the pairs, read on the other ${heldOut.toFixed(3)}`)
+  const neutral = ceilings.neutral.get(group)
+  const apart = ceilings.apart.get(group)
+  if (neutral && apart) {
+    const fitted = (ceiling: typeof neutral) => (ceiling.crossFitted.recall > 0 ? `${ceiling.crossFitted.recall.toFixed(3)} at ${ceiling.crossFitted.precision.toFixed(3)}` : `none at 0.98 (precision ${ceiling.crossFitted.precision.toFixed(3)} at most)`)
+    console.log(
+      `${group} monotone ceiling (bench/linkage/monotone-ceiling.ts), a missing field neutral: ${neutral.upperRecall.toFixed(3)} (an up-set attains ${neutral.attainedRecall.toFixed(3)}); apart: ${apart.upperRecall.toFixed(3)} (${apart.attainedRecall.toFixed(3)}); ` +
+        `cross-fitted, not a bound: ${fitted(neutral)}; ${apart.buckets} buckets, ${neutral.keptBuckets} kept, ${neutral.requirements} requirements, ${neutral.cuts} cuts, ${neutral.seconds.toFixed(1)} s`,
+    )
+  }
   const falseMatches = list.filter((pair) => !pair.match && pair.weight >= bestAt - 3)
   const notCompared = missedPairs.filter(([a, b]) => !compared.has(`${a}:${b}`) && !compared.has(`${b}:${a}`))
   const below = missedPairs.filter(([a, b]) => (compared.get(`${a}:${b}`) ?? compared.get(`${b}:${a}`) ?? Infinity) < bestAt)
@@ -95,4 +128,9 @@ for (const group of GROUPS) {
   tally(below)
   console.log(' false matches above threshold - 3:')
   tally(falseMatches.map((pair) => [pair.a, pair.b]))
+  if (neutral) {
+    console.log(' where the ceiling (a missing field neutral) and the model part: true / false pairs the ceiling takes below the model\'s threshold; those the model takes that the ceiling leaves')
+    for (const row of ceilingTally(buckets, group, neutral, bestAt, ['names', 'date_of_birth', 'identifiers']).slice(0, examples))
+      console.log(`  ${String(row.gainedTp).padStart(5)} / ${String(row.gainedFp).padStart(3)}  ;  ${String(row.lostTp).padStart(5)} / ${String(row.lostFp).padStart(3)}  ${row.pattern}`)
+  }
 }

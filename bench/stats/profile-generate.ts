@@ -3,7 +3,8 @@
 //   2. the model and COPY text serialisation (lines made and dropped),
 //   3. the whole run into PostgreSQL (generate and COPY; keys, indexes and foreign keys; ANALYZE).
 //
-//   node bench/stats/profile-generate.ts --scale 0.05 [--years 2006-2025] [--skip-load | --load-only]
+//   node bench/stats/profile-generate.ts --scale 0.05 [--years 2006-2025] [--skip-load | --load-only] [--no-descriptions]
+// --no-descriptions: person rows without physical descriptions (as before they existed), to see what they cost.
 // Uses LANTERN_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/lantern_stats_profile (created, emptied, dropped).
 import { parseArgs } from 'node:util'
 import { loadavg } from 'node:os'
@@ -30,13 +31,13 @@ import { loadDefinitions, dropDefinition } from '../../src/modules/generate/gene
 import { GENERATED_COLUMNS, GENERATED_TABLES, copyTextSink, type GeneratedTable, type Sink } from '../../src/modules/generate/generate.sink.ts'
 import { generateNationalData, parseGenerateOptions } from '../../src/modules/generate/generate.service.ts'
 
-const { values } = parseArgs({ options: { scale: { type: 'string' }, years: { type: 'string' }, 'skip-load': { type: 'boolean' }, 'load-only': { type: 'boolean' } } })
-const options = parseGenerateOptions({ scale: values.scale ?? '0.05', years: values.years })
+const { values } = parseArgs({ options: { scale: { type: 'string' }, years: { type: 'string' }, 'skip-load': { type: 'boolean' }, 'load-only': { type: 'boolean' }, 'no-descriptions': { type: 'boolean' } } })
+const options = { ...parseGenerateOptions({ scale: values.scale ?? '0.05', years: values.years }), ...(values['no-descriptions'] ? { descriptions: false } : {}) }
 const url = new URL(process.env.LANTERN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lantern_stats_profile')
 const name = url.pathname.slice(1)
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ')
 
-function modelOnly(serialise: boolean, keep?: Map<GeneratedTable, Uint8Array[]>): { seconds: number; rows: number; bytes: number } {
+function modelOnly(serialise: boolean, keep?: Map<GeneratedTable, Uint8Array[]>): { seconds: number; cpuSeconds: number; rows: number; bytes: number } {
   let rows = 0
   let bytes = 0
   // The workers' sink: COPY text in UTF-8 chunks (kept for the COPY-only stage, or dropped).
@@ -62,6 +63,7 @@ function modelOnly(serialise: boolean, keep?: Map<GeneratedTable, Uint8Array[]>)
     phonetic: new Map(foldedNamesOfPools().map((text) => [text, text.toUpperCase()])),
   }
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   const sums = new Map<number, { weight: number; fixed: number }>()
   for (const la of country.authorities) {
     for (const [year, entry] of missingWeights(base, la)) {
@@ -77,7 +79,8 @@ function modelOnly(serialise: boolean, keep?: Map<GeneratedTable, Uint8Array[]>)
   const expected = expectedLookedAfterIncidents(options)
   for (const force of country.forces) generateForce(ctx, force, expected)
   void text.finish()
-  return { seconds: (performance.now() - started) / 1000, rows, bytes }
+  const cpu = process.cpuUsage(cpuBefore)
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, rows, bytes }
 }
 
 async function admin(statement: string): Promise<void> {
@@ -89,10 +92,10 @@ async function admin(statement: string): Promise<void> {
 
 async function stagesOneAndTwo(): Promise<void> {
   const model = modelOnly(false)
-  console.log(`  1. model only:                 ${model.seconds.toFixed(1)} s, ${model.rows.toLocaleString('en-GB')} rows (load ${load()})`)
+  console.log(`  1. model only:                 ${model.seconds.toFixed(1)} s (CPU ${model.cpuSeconds.toFixed(1)} s), ${model.rows.toLocaleString('en-GB')} rows (load ${load()})`)
   const chunks = new Map<GeneratedTable, Uint8Array[]>(GENERATED_TABLES.map((table) => [table, []]))
   const text = modelOnly(true, chunks)
-  console.log(`  2. model + COPY text:          ${text.seconds.toFixed(1)} s, ${(text.bytes / 1e6).toFixed(0)} MB (serialisation ${(text.seconds - model.seconds).toFixed(1)} s; load ${load()})`)
+  console.log(`  2. model + COPY text:          ${text.seconds.toFixed(1)} s (CPU ${text.cpuSeconds.toFixed(1)} s), ${(text.bytes / 1e6).toFixed(0)} MB (serialisation ${(text.seconds - model.seconds).toFixed(1)} s; load ${load()})`)
   if (values['skip-load']) return
   // COPY alone: the text made above, into the tables with their keys, indexes, foreign keys and triggers dropped.
   for (const parallel of [true]) {

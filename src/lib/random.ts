@@ -32,9 +32,13 @@ export class Random {
 
   /** Picks by weight: [[value, weight], ...]. */
   weighted<T>(choices: readonly (readonly [T, number])[]): T {
-    const total = choices.reduce((sum, [, weight]) => sum + weight, 0)
+    // Plain loops, adding in the same order as before (the same picks): the national generator calls this tens of
+    // millions of times, and the closure of a reduce cost it about a tenth of its time.
+    let total = 0
+    for (let i = 0; i < choices.length; i += 1) total += (choices[i] as readonly [T, number])[1]
     let roll = this.next() * total
-    for (const [value, weight] of choices) {
+    for (let i = 0; i < choices.length; i += 1) {
+      const [value, weight] = choices[i] as readonly [T, number]
       roll -= weight
       if (roll < 0) return value
     }

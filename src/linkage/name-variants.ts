@@ -107,6 +107,7 @@ jasmine jaz jas
 joshua josh
 nathan nate
 bradley brad
+rhys reece rees reese
 `
 
 /** Token (as nameTokens reads it) -> the first spelling of its group, for every listed spelling. */

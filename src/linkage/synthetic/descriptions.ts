@@ -83,6 +83,8 @@ const FACE = new Set<Part>(['forehead', 'eye', 'cheek', 'nose', 'lip', 'chin'])
 
 /** Median height (cm) at ages 10 to 18 (UK-90 growth reference, rounded), boys and girls. */
 const MEDIAN_HEIGHT = { M: [139, 144, 149, 156, 163, 169, 173, 175, 176], F: [138, 144, 151, 157, 160, 162, 163, 163, 164] }
+/** Median height (cm) at birth and ages 1 to 9 (UK-90, rounded), for the national generator's younger children. */
+const MEDIAN_HEIGHT_YOUNG = { M: [50, 76, 87, 96, 103, 110, 116, 122, 128, 134], F: [49, 74, 86, 95, 102, 109, 115, 121, 127, 133] }
 
 /** How the words are written: each canonical word's spellings, the first most often. */
 const HAIR_WRITTEN: Record<Hair, string[]> = {
@@ -126,8 +128,12 @@ function normal(random: Random): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.next())
 }
 
-export function drawLooks(random: Random, group: string, sex: 'M' | 'F'): TrueLooks {
-  const british = group === 'GBR'
+/**
+ * `arrived`: the child came from abroad, alone or trafficked (scars from the journey, more often slim); the linkage
+ * generator's children of every group but GBR did, the national generator says which of its children did.
+ */
+export function drawLooks(random: Random, group: string, sex: 'M' | 'F', arrived = group !== 'GBR'): TrueLooks {
+  const british = !arrived
   const marks: TrueMark[] = []
   if (random.chance(british ? DESCRIPTION.marked.british : DESCRIPTION.marked.arrived)) {
     const count = random.chance(DESCRIPTION.secondMark) ? 2 : 1
@@ -147,8 +153,20 @@ export function drawLooks(random: Random, group: string, sex: 'M' | 'F'): TrueLo
   }
 }
 
-/** The child's true height (cm) at an age in years, on the growth curve at the child's centile. */
-export function heightAt(looks: TrueLooks, ageYears: number): number {
+/**
+ * The child's true height (cm) at an age in years, on the growth curve at the child's centile; an adult's is the
+ * height at 18. Ages below `youngest` count as `youngest`: 10 for the linkage generator, whose records were
+ * measured so (its children are 10 to 17 today, a record up to 18 months older), 0 for the national generator.
+ */
+export function heightAt(looks: TrueLooks, ageYears: number, youngest = 10): number {
+  if (ageYears < 10 && youngest < 10) {
+    // Under 10 the spread shrinks with the height (UK-90: about 2 cm at birth, 4.5 cm at five).
+    const young = MEDIAN_HEIGHT_YOUNG[looks.sex]
+    const at = Math.max(youngest, ageYears)
+    const low = Math.min(9, Math.floor(at))
+    const median = (young[low] as number) * (low + 1 - at) + ((low === 9 ? MEDIAN_HEIGHT[looks.sex][0] : young[low + 1]) as number) * (at - low)
+    return median + looks.heightZ * DESCRIPTION.heightSpreadCm * (median / (MEDIAN_HEIGHT[looks.sex][0] as number))
+  }
   const medians = MEDIAN_HEIGHT[looks.sex]
   const clamped = Math.max(10, Math.min(18, ageYears))
   const low = Math.min(7, Math.floor(clamped - 10))
@@ -191,12 +209,13 @@ function writeMark(random: Random, mark: TrueMark, officer: boolean): string {
 
 /**
  * One writer's description of the child at an age: `officer` for a first contact (an estimate and what can be
- * seen), else a profile (measured or reported, every mark it knows). Null when nothing was written.
+ * seen), else a profile (measured or reported, every mark it knows). Null when nothing was written. `youngest`:
+ * as for `heightAt`.
  */
-export function describe(random: Random, looks: TrueLooks, ageYears: number, officer: boolean): PersonDescription | undefined {
+export function describe(random: Random, looks: TrueLooks, ageYears: number, officer: boolean, youngest = 10): PersonDescription | undefined {
   const written = DESCRIPTION.fieldWritten
   const heightCm = random.chance(written.height)
-    ? Math.round(heightAt(looks, ageYears) + normal(random) * (officer ? DESCRIPTION.estimateErrorCm : DESCRIPTION.profileErrorCm))
+    ? Math.round(heightAt(looks, ageYears, youngest) + normal(random) * (officer ? DESCRIPTION.estimateErrorCm : DESCRIPTION.profileErrorCm))
     : null
   const build = random.chance(written.build) ? writeBuild(random, looks.build) : null
   const hair = random.chance(written.hair) ? writeWord(random, looks.hair, HAIR_COLOURS, HAIR_NEAR, HAIR_WRITTEN) : null
@@ -207,4 +226,46 @@ export function describe(random: Random, looks: TrueLooks, ageYears: number, off
   const distinguishingMarks = noted.length === 0 ? null : noted.map((mark) => writeMark(random, mark, officer)).join(random.pick(['; ', ', ', ' and ']))
   const description = { heightCm, build, hair, eyes, distinguishingMarks }
   return Object.values(description).some((value) => value !== null) ? description : undefined
+}
+
+// ------------------------------------------------------------------ the national generator's person records
+
+/**
+ * The look groups of the national generator's name pools (src/modules/demo/demo.names.ts), by the pool's nationality:
+ * the nearest of this generator's groups. Every pool today is of one of the groups (GBR, VNM, ALB, ERI, SDN, AFG),
+ * so each maps to itself; SYR has no pool. A pool of another nationality must be given its nearest group here.
+ */
+export const LOOKS_GROUP_OF_NATIONALITY: Readonly<Record<string, string>> = { GBR: 'GBR', VNM: 'VNM', ALB: 'ALB', ERI: 'ERI', SDN: 'SDN', AFG: 'AFG' }
+
+/** The look group of a nationality; a clear error for one that has none (a name pool added without its group). */
+export function looksGroupOf(nationality: string): string {
+  const group = LOOKS_GROUP_OF_NATIONALITY[nationality]
+  if (group === undefined) throw new Error(`No look group for nationality ${nationality}: add its nearest in LOOKS_GROUP_OF_NATIONALITY (src/linkage/synthetic/descriptions.ts)`)
+  return group
+}
+
+/**
+ * Adults' hair greys (assumed, for the national generator's missing adults, some with dementia): a share of those
+ * aged `from` and over, rising by `perYear` to at most `most`.
+ */
+export const GREYING = { from: 45, perYear: 0.025, most: 0.85 }
+
+/**
+ * The description on a person record of the national generator (src/modules/generate/): its keeper describes the
+ * person this often (DESCRIPTION.describedBy: the police's record of a missing person, from the Philomena profile
+ * or the family, usually; a council's care record seldom); then either the profile the record copies (an
+ * unaccompanied child's, made when the child arrived; undefined if it said nothing) or the keeper's own profile of
+ * the person at their age then (measured or reported, not an officer's glance). Undefined when nothing is written.
+ */
+export function describeRecord(
+  random: Random,
+  looks: TrueLooks,
+  ageYears: number,
+  keeper: 'police' | 'council',
+  copied?: { profile: PersonDescription | undefined },
+): PersonDescription | undefined {
+  if (!random.chance(DESCRIPTION.describedBy[keeper])) return undefined
+  if (copied) return copied.profile === undefined ? undefined : { ...copied.profile }
+  const grey = ageYears >= GREYING.from && random.chance(Math.min(GREYING.most, (ageYears - GREYING.from) * GREYING.perYear))
+  return describe(random, grey ? { ...looks, hair: 'grey' } : looks, ageYears, false, 0)
 }

@@ -7,6 +7,8 @@ import { matchableForm } from '../../lib/names.ts'
 import { londonDateOf } from '../../lib/dates.ts'
 import { placementGeography } from '../agencies/geography.ts'
 import { NAME_POOLS, type NamePool } from '../demo/demo.names.ts'
+import { describe, describeRecord, drawLooks, looksGroupOf, type TrueLooks } from '../../linkage/synthetic/descriptions.ts'
+import type { PersonDescription } from '../../linkage/person-record.ts'
 import { MEAN_YEARS_IN_CARE, SHARES, lookedAfterBefore, targetsFor, type YearTargets } from './calibration.ts'
 import type { Authority, Country } from './country.ts'
 import type { GeneratedRow, GeneratedTable, Sink } from './generate.sink.ts'
@@ -22,6 +24,8 @@ export interface GenerateOptions {
   firstYear: number
   lastYear: number
   seed: number
+  /** Whether person rows carry a physical description (default true); false gives the rows as before descriptions existed. */
+  descriptions?: boolean
 }
 
 /** Agency ids by code, and the national bodies the records refer to. */
@@ -158,6 +162,8 @@ function durationHours(random: Random, kind: 'any' | 'short' | 'long'): number {
 const BRITISH = NAME_POOLS.find((pool) => pool.nationality === 'GBR') ?? NAME_POOLS[0]
 const OVERSEAS = NAME_POOLS.filter((pool) => pool.nationality !== 'GBR')
 if (!BRITISH || OVERSEAS.length === 0) throw new Error('The demo name pools are missing')
+// Each pool's look group (hair and eye colours) for the descriptions: fails here, at load, for a pool without one.
+for (const pool of NAME_POOLS) looksGroupOf(pool.nationality)
 
 /** Every folded name text the pools can produce, for the phonetic keys. */
 export function foldedNamesOfPools(): string[] {
@@ -170,6 +176,18 @@ export function foldedNamesOfPools(): string[] {
 }
 
 const foldedCache = new Map<string, string>()
+
+// ---------------------------------------------------------------- looks
+
+/**
+ * The stream a unit's descriptions are drawn from: one of its own (as the linkage generator's descriptions are), so
+ * a seed gives the persons, names, dates and episodes it gave before descriptions existed. Null without them.
+ */
+function looksStream(options: GenerateOptions, ...unit: string[]): Random | null {
+  return options.descriptions === false ? null : new Random(streamSeed(options.seed, 'looks', ...unit))
+}
+
+const sexCode = (sex: 'male' | 'female'): 'M' | 'F' => (sex === 'male' ? 'M' : 'F')
 
 interface NameChoice {
   pool: NamePool
@@ -224,6 +242,8 @@ interface PersonFacts {
   createdMs: number
   /** When suspicion of trafficking arose, if before the record was made (the child's coming into care). */
   suspectedFromMs?: number
+  /** The physical description the record carries (from the looks stream), or none. */
+  description: PersonDescription | undefined
 }
 
 function writePerson(ctx: ModelContext, random: Random, person: PersonFacts, variantNames: boolean): void {
@@ -245,6 +265,11 @@ function writePerson(ctx: ModelContext, random: Random, person: PersonFacts, var
     // or for a child at home when the force first hears of them.
     suspected_trafficking_since: person.suspectedTrafficking ? londonDateOf(new Date(Math.min(person.suspectedFromMs ?? person.createdMs, person.createdMs))) : null,
     restricted_location: person.suspectedTrafficking,
+    height_cm: person.description?.heightCm ?? null,
+    build: person.description?.build ?? null,
+    hair: person.description?.hair ?? null,
+    eyes: person.description?.eyes ?? null,
+    distinguishing_marks: person.description?.distinguishingMarks ?? null,
     created_at: new Date(person.createdMs),
     updated_at: new Date(person.createdMs),
   })
@@ -539,8 +564,19 @@ export function generateAuthority(ctx: ModelContext, la: Authority): void {
   const endOfData = yearStart(options.lastYear + 1) - HOUR
   const laId = ctx.agencies.idOf(la.code)
 
+  const looksRandom = looksStream(options, 'care', la.code)
+
   for (const child of children) {
     const police: PoliceSide = { random, personByForce: new Map() }
+    // How the child looks (src/linkage/synthetic/descriptions.ts), the nearest look group to the name's pool; children
+    // who came from abroad (alone, or trafficked) are marked and built as the arrived groups are.
+    const looks: TrueLooks | null = looksRandom
+      ? drawLooks(looksRandom, looksGroupOf(child.name.pool.nationality), sexCode(child.sex), child.unaccompanied || (child.trafficked && child.name.pool !== BRITISH))
+      : null
+    // An unaccompanied child is described once, at screening on arrival (when care begins), and the council's and
+    // police's records copy that profile, as they copy the referral's names and dates (docs/adr/0013).
+    const screened = looksRandom && looks && child.unaccompanied ? { profile: describe(looksRandom, looks, ageAt(child, child.careStartMs), false, 0) } : undefined
+    const description = (keeper: 'police' | 'council', atMs: number) => (looksRandom && looks ? describeRecord(looksRandom, looks, ageAt(child, atMs), keeper, screened) : undefined)
     const policePerson = (forceCode: string, startMs: number) => {
       let id = police.personByForce.get(forceCode)
       if (!id) {
@@ -550,7 +586,8 @@ export function generateAuthority(ctx: ModelContext, la: Authority): void {
         writePerson(
           ctx,
           random,
-          { id, agencyId: ctx.agencies.idOf(forceCode), sex: child.sex, dobMs: child.dobMs, assessed: child.unaccompanied && random.chance(0.5), name: child.name, unaccompanied: child.unaccompanied, suspectedTrafficking: child.trafficked, createdMs: startMs, suspectedFromMs: child.careStartMs },
+          // The force's record of a child in care: the description from the Philomena profile the carer keeps.
+          { id, agencyId: ctx.agencies.idOf(forceCode), sex: child.sex, dobMs: child.dobMs, assessed: child.unaccompanied && random.chance(0.5), name: child.name, unaccompanied: child.unaccompanied, suspectedTrafficking: child.trafficked, createdMs: startMs, suspectedFromMs: child.careStartMs, description: description('police', startMs) },
           child.name.pool.nationality !== 'GBR',
         )
       }
@@ -664,7 +701,7 @@ export function generateAuthority(ctx: ModelContext, la: Authority): void {
     writePerson(
       ctx,
       random,
-      { id: child.id, agencyId: laId, sex: child.sex, dobMs: child.dobMs, assessed: child.unaccompanied && random.chance(0.4), name: child.name, unaccompanied: child.unaccompanied, suspectedTrafficking: child.trafficked, createdMs: child.careStartMs },
+      { id: child.id, agencyId: laId, sex: child.sex, dobMs: child.dobMs, assessed: child.unaccompanied && random.chance(0.4), name: child.name, unaccompanied: child.unaccompanied, suspectedTrafficking: child.trafficked, createdMs: child.careStartMs, description: description('council', child.careStartMs) },
       false,
     )
     sink.add('person_identifier', { id: ctx.ids.at(child.careStartMs, random), person_id: child.id, kind: 'la_child_id', value: `${la.code}-${child.id.slice(-10)}`, issuing_agency_id: laId })
@@ -870,6 +907,7 @@ export function generateForce(ctx: ModelContext, force: { code: string; authorit
   const share = authorities.reduce((sum, la) => sum + la.sectors.length, 0) / ctx.country.sectorCount
   const endOfData = yearStart(options.lastYear + 1) - HOUR
   const forceId = ctx.agencies.idOf(force.code)
+  const looksRandom = looksStream(options, 'force', force.code)
 
   for (let year = options.firstYear; year <= options.lastYear; year += 1) {
     const targets = targetsFor(year)
@@ -893,12 +931,10 @@ export function generateForce(ctx: ModelContext, force: { code: string; authorit
       const pool = random.chance(0.88) ? (BRITISH ?? random.pick(NAME_POOLS)) : random.pick(OVERSEAS)
       const personId = ctx.ids.at(firstMs, random)
       const referred = child && random.chance(referralChance)
-      writePerson(
-        ctx,
-        random,
-        { id: personId, agencyId: forceId, sex: random.chance(child ? 0.5 : 0.6) ? 'male' : 'female', dobMs, assessed: false, name: chooseName(random, pool), unaccompanied: false, suspectedTrafficking: referred, createdMs: firstMs },
-        false,
-      )
+      const sex = random.chance(child ? 0.5 : 0.6) ? 'male' : 'female'
+      // The missing person report describes the person as the family or carers tell it.
+      const description = looksRandom ? describeRecord(looksRandom, drawLooks(looksRandom, looksGroupOf(pool.nationality), sexCode(sex), false), age, 'police') : undefined
+      writePerson(ctx, random, { id: personId, agencyId: forceId, sex, dobMs, assessed: false, name: chooseName(random, pool), unaccompanied: false, suspectedTrafficking: referred, createdMs: firstMs, description }, false)
       if (referred) {
         const referredMs = dayStart(firstMs + random.int(0, 60) * DAY)
         if (referredMs <= endOfData && referredMs >= Date.UTC(2009, 3, 1)) writeReferral(ctx, random, personId, forceId, referredMs, endOfData, pool !== BRITISH)

@@ -9,7 +9,7 @@ import type { Database } from '../../db/database.ts'
 
 /** The tables the generator writes, in an order that satisfies their foreign keys, with the columns it fills. */
 export const GENERATED_COLUMNS = {
-  person: ['id', 'owning_agency_id', 'sex', 'dob_earliest', 'dob_latest', 'dob_source', 'age_disputed', 'nationalities', 'languages', 'unaccompanied', 'suspected_trafficking', 'suspected_trafficking_since', 'restricted_location', 'created_at', 'updated_at'],
+  person: ['id', 'owning_agency_id', 'sex', 'dob_earliest', 'dob_latest', 'dob_source', 'age_disputed', 'nationalities', 'languages', 'unaccompanied', 'suspected_trafficking', 'suspected_trafficking_since', 'restricted_location', 'height_cm', 'build', 'hair', 'eyes', 'distinguishing_marks', 'created_at', 'updated_at'],
   person_name: ['id', 'person_id', 'position', 'kind', 'text', 'script', 'transliteration', 'folded', 'phonetic'],
   person_identifier: ['id', 'person_id', 'kind', 'value', 'issuing_agency_id'],
   care_episode: ['id', 'person_id', 'responsible_agency_id', 'started_on', 'reason_for_new_episode', 'legal_status', 'category_of_need', 'placement_type', 'placement_provider', 'ended_on', 'reason_ended', 'reason_for_placement_change', 'home_postcode', 'placement_postcode', 'host_agency_id', 'placement_district_code', 'distance_miles', 'out_of_area', 'over_20_miles', 'created_at', 'updated_at'],

@@ -7,12 +7,14 @@ import { londonDateOf } from '../../lib/dates.ts'
 import { loadReferenceAgencies } from '../agencies/agencies.service.ts'
 import { england } from './country.ts'
 import { targetsFor } from './calibration.ts'
-import { IdSource, foldedNamesOfPools, generateAuthority, missingWeights, type GenerateOptions, type ModelContext } from './generate.model.ts'
+import { IdSource, expectedLookedAfterIncidents, foldedNamesOfPools, generateAuthority, generateForce, missingWeights, type GenerateOptions, type ModelContext } from './generate.model.ts'
+import { DESCRIPTION } from '../../linkage/synthetic/descriptions.ts'
+import { buildCode, eyeCode, hairCode, markKind, markPart, parseMarks } from '../../linkage/description.ts'
 import { GENERATED_TABLES, type GeneratedTable, type Sink } from './generate.sink.ts'
 import { GenerateOptionsError, generateNationalData, parseGenerateOptions } from './generate.service.ts'
 
-/** Runs the model without a database, keeping every row. */
-function generateInMemory(options: GenerateOptions, authorities = england().authorities) {
+/** Runs the model without a database, keeping every row: the authorities given, then (if asked) the forces given. */
+function generateInMemory(options: GenerateOptions, authorities = england().authorities, forces: ReturnType<typeof england>['forces'] = []) {
   const rows = new Map<GeneratedTable, Record<string, unknown>[]>(GENERATED_TABLES.map((table) => [table, []]))
   const sink: Sink = {
     add: (table, row) => void rows.get(table)?.push(row as Record<string, unknown>),
@@ -36,8 +38,14 @@ function generateInMemory(options: GenerateOptions, authorities = england().auth
   // Each unit with its own id counter, numbered as the service numbers it (its place in england()).
   const ctx: ModelContext = { ...base, sink, missingScale, ids: new IdSource() }
   for (const la of authorities) generateAuthority({ ...ctx, ids: new IdSource(country.authorities.findIndex((other) => other.code === la.code)) }, la)
+  const expected = expectedLookedAfterIncidents(options)
+  for (const force of forces) generateForce({ ...ctx, ids: new IdSource(country.authorities.length + country.forces.findIndex((other) => other.code === force.code)) }, force, expected)
   return { rows, ctx }
 }
+
+const DESCRIPTION_COLUMNS = ['height_cm', 'build', 'hair', 'eyes', 'distinguishing_marks'] as const
+const described = (person: Record<string, unknown>) => DESCRIPTION_COLUMNS.some((column) => person[column] !== null)
+const descriptionOf = (person: Record<string, unknown>) => DESCRIPTION_COLUMNS.map((column) => person[column])
 
 const financialYear = (date: Date) => (date.getUTCMonth() >= 3 ? date.getUTCFullYear() + 1 : date.getUTCFullYear())
 
@@ -99,6 +107,74 @@ describe('generate: the synthetic country', () => {
     assert.equal(forwards.filter((line) => alone.has(line)).length, alone.size, 'Kent alone makes exactly the rows it makes after another authority')
     const ids = forwards.map((line) => /"id":"([^"]+)"/.exec(line)?.[1])
     assert.equal(new Set(ids).size, ids.length, 'ids unique across the units')
+  })
+
+  test('descriptions come from a stream of their own: a seed gives the same rows with them as without, but for the description columns', () => {
+    const kent = england().authorities.filter((la) => la.code === 'E10000016')
+    const forces = england().forces.filter((force) => force.code === 'E23000032')
+    const options = { scale: 0.03, firstYear: 2015, lastYear: 2017, seed: 8 }
+    const withLooks = generateInMemory(options, kent, forces).rows
+    const without = generateInMemory({ ...options, descriptions: false }, kent, forces).rows
+    const persons = withLooks.get('person') ?? []
+    assert.ok(persons.filter(described).length > 200, `${persons.filter(described).length} described persons`)
+    assert.ok((without.get('person') ?? []).every((person) => !described(person)), 'no descriptions when asked for none')
+    const stripped = (person: Record<string, unknown>) => Object.fromEntries(Object.entries(person).filter(([column]) => !(DESCRIPTION_COLUMNS as readonly string[]).includes(column)))
+    assert.deepEqual(persons.map(stripped), (without.get('person') ?? []).map(stripped))
+    for (const table of GENERATED_TABLES.filter((table) => table !== 'person')) assert.deepEqual(withLooks.get(table), without.get(table), `${table} rows`)
+  })
+
+  test('descriptions as the agencies record them: the police usually, a council seldom; every value within the CHECKs and understood by the search', () => {
+    const country = england()
+    const options = { scale: 0.06, firstYear: 2016, lastYear: 2019, seed: 6 }
+    const { rows } = generateInMemory(options, country.authorities.slice(0, 60), country.forces.slice(0, 8))
+    const persons = rows.get('person') ?? []
+    const police = persons.filter((person) => String(person.owning_agency_id).startsWith('agency:E23'))
+    const council = persons.filter((person) => !String(person.owning_agency_id).startsWith('agency:E23'))
+    assert.ok(police.length > 3000 && council.length > 3000, `${police.length} police, ${council.length} council records`)
+    const share = (records: Record<string, unknown>[]) => records.filter(described).length / records.length
+    // describe() writes nothing now and then (every field left out), so a share sits just under its keeper's.
+    assert.ok(Math.abs(share(police) - DESCRIPTION.describedBy.police) < 0.02, `police ${share(police)}`)
+    assert.ok(Math.abs(share(council) - DESCRIPTION.describedBy.council) < 0.02, `council ${share(council)}`)
+
+    const born = (person: Record<string, unknown>) => Date.parse(person.dob_earliest as string)
+    const ageAtRecord = (person: Record<string, unknown>) => ((person.created_at as Date).getTime() - born(person)) / (365.25 * 86_400_000)
+    const infants = persons.filter((person) => person.height_cm !== null && ageAtRecord(person) < 2)
+    assert.ok(infants.length > 10, `${infants.length} infants with a height`)
+    for (const person of persons) {
+      const height = person.height_cm as number | null
+      // person.height_cm CHECK (height_cm BETWEEN 30 AND 250); a child of 2 is under a metre tall, give or take.
+      if (height !== null) assert.ok(Number.isInteger(height) && height >= 30 && height <= 250, `height ${height}`)
+      if (height !== null && ageAtRecord(person) < 2) assert.ok(height < 105, `height ${height} at ${ageAtRecord(person).toFixed(1)}`)
+      // Every word is one src/linkage/description.ts understands, so the encounter search reads it.
+      if (person.hair !== null) assert.ok(hairCode(person.hair as string) > 0, `hair ${String(person.hair)}`)
+      if (person.eyes !== null) assert.ok(eyeCode(person.eyes as string) > 0, `eyes ${String(person.eyes)}`)
+      if (person.build !== null) assert.ok(buildCode(person.build as string) > 0, `build ${String(person.build)}`)
+      if (person.distinguishing_marks !== null) {
+        const marks = parseMarks(person.distinguishing_marks as string)
+        assert.ok(marks.length > 0 && marks.every((mark) => markKind(mark) > 0 && markPart(mark) > 0), `marks ${String(person.distinguishing_marks)}`)
+      }
+    }
+
+    // One child's council and police records: an unaccompanied child's copy the profile made on arrival; another
+    // child's are each the keeper's own.
+    const byId = new Map(persons.map((person) => [person.id, person]))
+    const episodes = new Map((rows.get('missing_episode') ?? []).map((episode) => [episode.id, episode]))
+    const pairs = new Map<string, [Record<string, unknown>, Record<string, unknown>]>()
+    for (const episode of episodes.values()) {
+      if (episode.recorded_by !== 'local_authority' || episode.linked_episode_id === null) continue
+      const councilRecord = byId.get(episode.person_id)
+      const policeRecord = byId.get(episodes.get(episode.linked_episode_id)?.person_id)
+      if (councilRecord && policeRecord && described(councilRecord) && described(policeRecord)) pairs.set(`${String(councilRecord.id)} ${String(policeRecord.id)}`, [councilRecord, policeRecord])
+    }
+    const same = (unaccompanied: boolean) => {
+      const chosen = [...pairs.values()].filter(([councilRecord]) => councilRecord.unaccompanied === unaccompanied)
+      return { pairs: chosen.length, same: chosen.filter(([a, b]) => JSON.stringify(descriptionOf(a)) === JSON.stringify(descriptionOf(b))).length }
+    }
+    const arrived = same(true)
+    const others = same(false)
+    assert.ok(arrived.pairs > 5 && others.pairs > 50, `${arrived.pairs} and ${others.pairs} pairs`)
+    assert.equal(arrived.same, arrived.pairs, 'copies of the profile')
+    assert.ok(others.same < others.pairs * 0.1, `${others.same} of ${others.pairs} independent descriptions the same`)
   })
 
   test('calibrated: children missing a year near the published count; trafficked children go missing far more often', () => {
@@ -196,6 +272,11 @@ describe('generate: into the database', () => {
     // Every police report is risk assessed (APP).
     const { rows: unassessed } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM missing_episode e WHERE e.recorded_by = 'police' AND NOT EXISTS (SELECT 1 FROM risk_assessment r WHERE r.episode_id = e.id)`.execute(kit.db)
     assert.equal(unassessed[0]?.n, 0)
+    // Descriptions were loaded through the CHECKs, on the police's records far more often than the councils'.
+    const { rows: shares } = await sql<{ kind: string; share: number }>`SELECT a.kind, avg(CASE WHEN coalesce(p.height_cm::text, p.build, p.hair, p.eyes, p.distinguishing_marks) IS NULL THEN 0 ELSE 1 END)::float AS share
+      FROM person p JOIN agency a ON a.id = p.owning_agency_id GROUP BY a.kind`.execute(kit.db)
+    const shareOf = (kind: string) => shares.find((row) => row.kind === kind)?.share ?? 0
+    assert.ok(shareOf('police_force') > 0.8 && shareOf('local_authority') > 0.1 && shareOf('local_authority') < 0.4, JSON.stringify(shares))
     // Names carry the database's phonetic key.
     const { rows: keys } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM person_name WHERE phonetic IS DISTINCT FROM dmetaphone(folded)`.execute(kit.db)
     assert.equal(keys[0]?.n, 0)

@@ -51,7 +51,7 @@ export function heightComparison(): ComparisonDefinition {
     bind(table) {
       const height = table.heightCm
       const lookup: CodeLookup = { codes: height, width: 256, levels: HEIGHT_LEVELS, tfOfCode: null }
-      return { tfLog: 0, level: (a, b) => heightLevel(height[a] as number, height[b] as number), lookup }
+      return { tfLog: 0, level: (a, b) => heightLevel(height[a] as number, height[b] as number), lookup, present: table.described }
     },
   }
 }
@@ -90,6 +90,7 @@ function colourComparison(name: 'hair' | 'eyes', colours: readonly string[], nea
         },
         // tfLog is read only on the tf-adjusted level ("the same"), so setting it on every pair is the same.
         lookup: { codes, width: size + 1, levels, tfOfCode: frequencies },
+        present: table.described,
       }
       return bound
     },
@@ -116,7 +117,7 @@ export function buildComparison(): ComparisonDefinition {
     bind(table) {
       const build = table.build
       const lookup: CodeLookup = { codes: build, width: BUILDS.length + 1, levels: BUILD_LEVELS, tfOfCode: null }
-      return { tfLog: 0, level: (a, b) => wordLevel(build[a] as number, build[b] as number, BUILD_NEAR, BUILDS.length), lookup }
+      return { tfLog: 0, level: (a, b) => wordLevel(build[a] as number, build[b] as number, BUILD_NEAR, BUILDS.length), lookup, present: table.described }
     },
   }
 }
@@ -135,7 +136,7 @@ export function marksComparison(): ComparisonDefinition {
     ],
     bind(table) {
       const { start, tokens } = table.marks
-      return { tfLog: 0, level: (a, b) => marksLevel(tokens, start[a] as number, start[a + 1] as number, tokens, start[b] as number, start[b + 1] as number), rowStarts: start }
+      return { tfLog: 0, level: (a, b) => marksLevel(tokens, start[a] as number, start[a + 1] as number, tokens, start[b] as number, start[b + 1] as number), rowStarts: start, present: table.described }
     },
   }
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { buildCode, eyeCode, hairCode, markKind, markPart, markSide, parseMarks, BODY_PARTS, BUILDS, EYE_COLOURS, HAIR_COLOURS, MARK_KINDS } from './description.ts'
 import { buildComparison, eyesComparison, hairComparison, heightComparison, marksComparison } from './description-comparisons.ts'
 import { personComparisons } from './comparisons.ts'
-import { buildFeatureTable } from './features.ts'
+import { appendRecord, buildFeatureTable, createFeatureTable } from './features.ts'
 import { Scorer } from './model.ts'
 import { loadPersonModel } from './models/person-model.ts'
 import { modelFromSplinkJson, modelToSplinkJson } from './splink.ts'
@@ -210,4 +210,32 @@ test("the scorer's look-up of the description's codes weighs every pair as the c
       if (explained.comparisons.some((comparison) => comparison.comparison === 'hair' && comparison.level === 1 && comparison.tfAdjustment !== 0)) described++
     }
   assert.ok(described > 500, `${described} pairs with the same hair colour`)
+})
+
+test("the scorer skips the description's comparisons when either record has none, for records added after it was built too: the weights explain() gives, and scoreAtLeast keeps and refuses the same pairs", () => {
+  const { records } = generateRecords({ persons: 400, seed: 31 })
+  const table = createFeatureTable({ capacity: 4000 })
+  for (const record of records.slice(0, 300)) appendRecord(table, record)
+  const scorer = new Scorer(loadPersonModel(), table)
+  const generation = table.generation
+  // Added as the search index adds a query: the scorer reads the new records' codes and flags live.
+  for (const record of records.slice(300, 420)) appendRecord(table, record)
+  assert.equal(table.generation, generation, 'the arrays did not grow, so the scorer built before is still the one to use')
+  const descriptionNames = new Set(['height', 'build', 'hair', 'eyes', 'distinguishing_marks'])
+  let undescribed = 0
+  let bothDescribed = 0
+  for (let a = 0; a < table.size; a += 3)
+    for (let b = a + 1; b < table.size; b += 2) {
+      const explained = scorer.explain(a, b)
+      const weight = scorer.score(a, b)
+      assert.ok(Math.abs(weight - explained.matchWeight) < 1e-9, `pair ${a}, ${b}`)
+      if (table.described[a] === 0 || table.described[b] === 0) {
+        undescribed++
+        for (const comparison of explained.comparisons) if (descriptionNames.has(comparison.comparison)) assert.ok(comparison.isNull && comparison.weight + comparison.tfAdjustment === 0, `pair ${a}, ${b}: ${comparison.comparison}`)
+      } else bothDescribed++
+      assert.ok(Math.abs(scorer.scoreAtLeast(a, b, weight - 0.5) - weight) < 1e-9, `pair ${a}, ${b} kept`)
+      assert.equal(scorer.scoreAtLeast(a, b, weight + 0.5), -Infinity, `pair ${a}, ${b} refused`)
+    }
+  assert.ok(undescribed > 1000 && bothDescribed > 1000, `${undescribed} pairs with a record undescribed, ${bothDescribed} both described`)
+  assert.ok(records.slice(300, 420).some((record) => record.description) && records.slice(300, 420).some((record) => !record.description))
 })

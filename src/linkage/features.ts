@@ -137,8 +137,12 @@ export class Vocabulary {
 /** A value computed once per unordered pair of interned ids (open addressing in typed arrays). */
 export class PairCache {
   private mask: number
-  private keysLow: Int32Array
-  private keysHigh: Int32Array
+  /**
+   * One slot per 16 bytes: the two ids in words 4s and 4s + 1, the value in the Float64 over words 4s + 2 and
+   * 4s + 3. A look-up is a random read in a table of megabytes, mostly a miss of the processor's caches: with a
+   * slot's key and value in one cache line it costs one miss, where three arrays cost three.
+   */
+  private keys: Int32Array
   // Float64: a value must read back exactly as computed, or a threshold (Jaro-Winkler >= 0.9) could give one
   // answer on the first look-up and another from the cache, and a pair's level depend on what came before it.
   private values: Float64Array
@@ -151,23 +155,23 @@ export class PairCache {
     this.compute = compute
     const capacity = 1 << capacityPowerOfTwo
     this.mask = capacity - 1
-    this.keysLow = new Int32Array(capacity).fill(NONE)
-    this.keysHigh = new Int32Array(capacity)
-    this.values = new Float64Array(capacity)
+    const buffer = new ArrayBuffer(capacity * 16)
+    this.keys = new Int32Array(buffer).fill(NONE)
+    this.values = new Float64Array(buffer)
   }
 
   get(a: number, b: number): number {
     const low = a < b ? a : b
     const high = a < b ? b : a
     const mask = this.mask
-    const keysLow = this.keysLow
+    const keys = this.keys
     let slot = (Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca6b)) & mask
     for (;;) {
-      const key = keysLow[slot]
+      const key = keys[slot << 2]
       if (key === NONE) break
-      if (key === low && this.keysHigh[slot] === high) {
+      if (key === low && keys[(slot << 2) + 1] === high) {
         this.hits++
-        return this.values[slot] as number
+        return this.values[(slot << 1) + 1] as number
       }
       slot = (slot + 1) & mask
     }
@@ -175,13 +179,13 @@ export class PairCache {
     const value = this.compute(low, high)
     if (this.used * 10 > mask * 7) {
       // Full: start again rather than grow without bound (the working set of a block is what matters).
-      keysLow.fill(NONE)
+      keys.fill(NONE)
       this.used = 0
       slot = (Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca6b)) & mask
     }
-    keysLow[slot] = low
-    this.keysHigh[slot] = high
-    this.values[slot] = value
+    keys[slot << 2] = low
+    keys[(slot << 2) + 1] = high
+    this.values[(slot << 1) + 1] = value
     this.used++
     return value
   }
@@ -269,6 +273,11 @@ export interface FeatureTable {
   hair: Uint8Array
   eyes: Uint8Array
   build: Uint8Array
+  /**
+   * 1 when the record has any of the description (a height, build, hair, eyes or a mark), else 0: every
+   * description comparison is at its null level when either record has none, so the scorer skips them all.
+   */
+  described: Uint8Array
   /** Distinguishing marks, each kind << 8 | part << 2 | side (description.ts). */
   marks: TokenRows
   /** Per-table caches (term frequencies, interned extra columns), filled on first use. */
@@ -314,7 +323,7 @@ function grown<T extends Numeric>(array: T, minimum: number): T {
 }
 
 const RECORD_ARRAYS = [
-  'givenFull', 'familyFull', 'nameSet', 'soundSet', 'dobLow', 'dobHigh', 'dobYearLow', 'dobYearHigh', 'dobWideLow', 'dobWideHigh', 'dobFlags', 'dobDigits', 'sex', 'nationality', 'heightCm', 'hair', 'eyes', 'build',
+  'givenFull', 'familyFull', 'nameSet', 'soundSet', 'dobLow', 'dobHigh', 'dobYearLow', 'dobYearHigh', 'dobWideLow', 'dobWideHigh', 'dobFlags', 'dobDigits', 'sex', 'nationality', 'heightCm', 'hair', 'eyes', 'build', 'described',
 ] as const
 
 /** An empty table with room for `capacity` records. */
@@ -355,6 +364,7 @@ export function createFeatureTable(options: BuildOptions = {}): FeatureTable {
     hair: new Uint8Array(capacity),
     eyes: new Uint8Array(capacity),
     build: new Uint8Array(capacity),
+    described: new Uint8Array(capacity),
     marks: rows(0),
     cache: new Map(),
     nameCache: new Map(),
@@ -495,6 +505,8 @@ export function appendRecord(table: FeatureTable, record: PersonRecord): number 
   table.eyes[i] = eyeCode(description?.eyes)
   table.build[i] = buildCode(description?.build)
   table.marks = pushRow(table, table.marks, i, description?.distinguishingMarks ? parseMarks(description.distinguishingMarks) : [])
+  const hasMarks = (table.marks.start[i + 1] as number) > (table.marks.start[i] as number)
+  table.described[i] = table.heightCm[i] !== 0 || table.hair[i] !== 0 || table.eyes[i] !== 0 || table.build[i] !== 0 || hasMarks ? 1 : 0
   table.records[i] = record
   table.size = i + 1
   return i

@@ -2,7 +2,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readPersonCsv, writePersonCsv, PersonCsvError, type PersonRecord } from './person-record.ts'
 import { buildFeatureTable } from './features.ts'
-import { dateOfBirthComparison, identifiersComparison, namesComparison, personComparisons } from './comparisons.ts'
+import { couldBeAlike, dateOfBirthComparison, dateTypo, identifiersComparison, letterCounts, namesComparison, personComparisons } from './comparisons.ts'
+import { jaroWinkler } from './jaro-winkler.ts'
 import { BlockScratch, buildRuleBlocks, generatePairs, parseBlockingRule } from './blocking.ts'
 import { Scorer, type LinkageModel } from './model.ts'
 import { modelFromSplinkJson, modelToSplinkJson, ModelFormatError } from './splink.ts'
@@ -373,4 +374,60 @@ test('the generator writes no impossible date of birth (a slip that puts it afte
     if (record.dateOfBirth === null) continue
     assert.ok(record.dateOfBirth <= '2026-11-21' && record.dateOfBirth > '2001-12-31', `${record.recordId} ${record.dateOfBirth}`)
   }
+})
+
+test('the letter bound on two name tokens never rules out a pair whose Jaro-Winkler reaches 0.75, and rules out most others', () => {
+  const { records } = generateRecords({ persons: 800, seed: 41 })
+  const crafted = ['mohammed', 'muhammad', 'mohammad', 'mammmmad', 'aaaa', 'aaaaa', 'abab', 'baba', 'an', 'na', 'nguyen', 'nguyn', 'tesfaegziabher', 'egziabher', 'ola', 'olá', 'محمد', 'محمود', 'x']
+  const table = buildFeatureTable([...crafted.map((name, k) => person(`c${k}`, name, 'zz')), ...records])
+  const letters = letterCounts(table)
+  const ids = new Set<number>()
+  for (let r = 0; r < table.size; r++) for (let k = table.given.start[r] as number; k < (table.given.start[r + 1] as number); k++) ids.add(table.given.tokens[k] as number)
+  const tokens = [...ids].slice(0, 700)
+  let ruledOut = 0
+  let pairs = 0
+  for (const x of tokens)
+    for (const y of tokens) {
+      if (x === y) continue
+      pairs++
+      if (couldBeAlike(letters, x, y)) continue
+      ruledOut++
+      const similarity = jaroWinkler(table.vocabulary.strings[x] as string, table.vocabulary.strings[y] as string)
+      assert.ok(similarity < 0.75, `${table.vocabulary.strings[x]} and ${table.vocabulary.strings[y]}: ${similarity}`)
+    }
+  assert.ok(ruledOut > pairs / 2, `${ruledOut} of ${pairs} ruled out`)
+})
+
+test('a slip in a date of birth is one digit, two neighbouring digits swapped, or day and month swapped', () => {
+  const asString = (date: number) => String(date).padStart(8, '0')
+  // The definition, on the digits as text.
+  const slip = (a: number, b: number): boolean => {
+    const x = asString(a)
+    const y = asString(b)
+    const differing = [...x].flatMap((digit, k) => (digit === y[k] ? [] : [k]))
+    if (differing.length === 1) return true
+    if (x.slice(0, 4) === y.slice(0, 4) && x.slice(4, 6) === y.slice(6, 8) && x.slice(6, 8) === y.slice(4, 6)) return true
+    const [i, j] = differing
+    return differing.length === 2 && i !== undefined && j === i + 1 && x[i] === y[j] && x[j] === y[i]
+  }
+  let state = 7
+  const random = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0
+    return Math.floor((state / 2 ** 32) * n)
+  }
+  let slips = 0
+  for (let k = 0; k < 200_000; k++) {
+    const a = (1900 + random(130)) * 10_000 + (1 + random(12)) * 100 + 1 + random(28)
+    const digits = [...asString(a)]
+    const kind = random(4)
+    if (kind === 0) {
+      const i = random(7)
+      ;[digits[i], digits[i + 1]] = [digits[i + 1] as string, digits[i] as string]
+    } else if (kind === 1) digits[random(8)] = String(random(10))
+    else if (kind === 2) for (let n = 0; n < 2; n++) digits[random(8)] = String(random(10))
+    const b = kind === 3 ? Math.floor(a / 10_000) * 10_000 + (a % 100) * 100 + Math.floor(a / 100) % 100 : Number(digits.join(''))
+    if (slip(a, b)) slips++
+    assert.equal(dateTypo(a, b), slip(a, b), `${a} and ${b}`)
+  }
+  assert.ok(slips > 50_000, `${slips} slips`)
 })

@@ -3,7 +3,7 @@
 // and u (when they do not). A pair's match weight is the prior's weight plus, for each comparison, log2(m/u)
 // of its level, plus a term-frequency adjustment where the level has one (Splink's formulas), so the parts
 // add up to the whole and can be drawn as a waterfall.
-import type { BoundComparison, CodeLookup, ComparisonDefinition } from './comparisons.ts'
+import type { BoundComparison, ComparisonDefinition } from './comparisons.ts'
 import type { FeatureTable } from './features.ts'
 import type { BlockingRule } from './blocking.ts'
 import { columnText } from './features.ts'
@@ -41,17 +41,53 @@ export const probabilityOfWeight = (weight: number): number => {
   return odds / (1 + odds)
 }
 
+/**
+ * How the scorer reads each comparison's weight, chosen once per comparison. Every way gives the weight of the
+ * level that level() gives (a test checks score() against explain(), which calls level()); the cheaper ways
+ * save a call through `BoundComparison.level`, which, one call site for every comparison, V8 cannot inline.
+ */
+const WEIGH = {
+  /** level(), then the level's weight with its term-frequency adjustment. */
+  byCall: 0,
+  /** One read: the weight of the pair of codes (a look-up of few codes: build, hair, eyes). */
+  byPairWeight: 1,
+  /** The level of the pair of codes from its table, then the level's weight (a look-up of many codes: height). */
+  byCodeLevel: 2,
+  /** As byCall, but the null level without a call when either record's row is empty (distinguishing marks). */
+  byCallIfRows: 3,
+} as const
+
+const NO_CODES = new Uint8Array(0)
+const NO_WEIGHTS = new Float64Array(0)
+const NO_FREQUENCIES = new Float32Array(0)
+const NO_ROWS = new Int32Array(0)
+
 /** Scores pairs of one feature table with one model: integer level lookups and a table of weights. */
 export class Scorer {
   readonly model: LinkageModel
   readonly table: FeatureTable
   readonly bound: BoundComparison[]
-  /** Per comparison, its code look-up (read here without a call) or null. */
-  private readonly lookups: (CodeLookup | null)[]
-  /** Per comparison, the starts of the token rows a record must have for a level other than null, or null. */
-  private readonly rowStarts: (Int32Array | null)[]
-  /** Per look-up comparison of few codes, the weight (with its tf adjustment) of every pair of codes; else null. */
-  private readonly pairWeights: (Float64Array | null)[]
+  /**
+   * Per comparison, how its weight is read (WEIGH), and what that reads: each list holds arrays of one type, an
+   * empty one where unused rather than null, so that every read in the hot loop sees one kind of object.
+   */
+  private readonly weighBy: Uint8Array
+  private readonly codes: Uint8Array[]
+  private readonly codeWidth: Int32Array
+  private readonly codeLevels: Uint8Array[]
+  /** Per look-up comparison with a tf-adjusted level, log2 of each code's frequency; else empty. */
+  private readonly codeFrequencies: Float32Array[]
+  /** Per comparison weighed by its pair of codes, the weight (with its tf adjustment) of every pair of codes. */
+  private readonly pairWeights: Float64Array[]
+  private readonly rowStarts: Int32Array[]
+  /** Per comparison, its `present` array (BoundComparison.present), or empty. */
+  private readonly present: Uint8Array[]
+  /**
+   * Where a run of comparisons sharing one `present` array starts, the index after the run (else 0): runEnd by
+   * comparison, boundRunEnd by position in boundOrder. A run is skipped when either record has none.
+   */
+  private readonly runEnd: Int32Array
+  private readonly boundRunEnd: Int32Array
   readonly priorWeight: number
   /** Per comparison, the index of its first level in the flattened arrays. */
   private readonly offsets: Int32Array
@@ -72,8 +108,6 @@ export class Scorer {
     this.model = model
     this.table = table
     this.bound = model.comparisons.map((comparison) => comparison.definition.bind(table))
-    this.lookups = this.bound.map((comparison) => comparison.lookup ?? null)
-    this.rowStarts = this.bound.map((comparison) => comparison.rowStarts ?? null)
     this.priorWeight = weightOfProbability(model.probabilityTwoRandomRecordsMatch)
     const total = model.comparisons.reduce((sum, comparison) => sum + comparison.definition.levels.length, 0)
     this.offsets = new Int32Array(model.comparisons.length)
@@ -103,16 +137,35 @@ export class Scorer {
       })
       offset += levels.length
     })
-    // A comparison of few codes (build, hair, eyes) weighs a pair by one read: its weight for every pair of codes, computed here.
-    this.pairWeights = this.lookups.map((lookup, c) => {
-      if (lookup === null || lookup.width > 32) return null
-      const table = new Float64Array(lookup.width * lookup.width)
-      for (let x = 0; x < lookup.width; x++)
-        for (let y = 0; y < lookup.width; y++) {
-          const cell = x * lookup.width + y
-          table[cell] = this.adjustedWeight((this.offsets[c] as number) + (lookup.levels[cell] as number), lookup.tfOfCode === null ? 0 : (lookup.tfOfCode[x] as number))
-        }
-      return table
+    const count = this.bound.length
+    this.weighBy = new Uint8Array(count)
+    this.codes = []
+    this.codeWidth = new Int32Array(count)
+    this.codeLevels = []
+    this.codeFrequencies = []
+    this.pairWeights = []
+    this.rowStarts = []
+    this.present = []
+    this.bound.forEach((comparison, c) => {
+      const lookup = comparison.lookup
+      this.codes.push(lookup?.codes ?? NO_CODES)
+      this.codeWidth[c] = lookup?.width ?? 0
+      this.codeLevels.push(lookup?.levels ?? NO_CODES)
+      this.codeFrequencies.push(lookup?.tfOfCode ?? NO_FREQUENCIES)
+      this.rowStarts.push(comparison.rowStarts ?? NO_ROWS)
+      this.present.push(comparison.present ?? NO_CODES)
+      let pairWeights = NO_WEIGHTS
+      // A look-up of few codes (build, hair, eyes) weighs a pair by one read: its weight for every pair of codes, computed here.
+      if (lookup && lookup.width <= 32) {
+        pairWeights = new Float64Array(lookup.width * lookup.width)
+        for (let x = 0; x < lookup.width; x++)
+          for (let y = 0; y < lookup.width; y++) {
+            const cell = x * lookup.width + y
+            pairWeights[cell] = this.adjustedWeight((this.offsets[c] as number) + (lookup.levels[cell] as number), lookup.tfOfCode === null ? 0 : (lookup.tfOfCode[x] as number))
+          }
+      }
+      this.pairWeights.push(pairWeights)
+      this.weighBy[c] = lookup ? (lookup.width <= 32 ? WEIGH.byPairWeight : WEIGH.byCodeLevel) : comparison.rowStarts ? WEIGH.byCallIfRows : WEIGH.byCall
     })
     this.maxWeight = new Float64Array(model.comparisons.length)
     model.comparisons.forEach((comparison, c) => {
@@ -134,6 +187,21 @@ export class Scorer {
     this.boundOrder = Int32Array.from(order)
     this.remainingMax = new Float64Array(order.length + 1)
     for (let k = order.length - 1; k >= 0; k--) this.remainingMax[k] = (this.remainingMax[k + 1] as number) + (this.maxWeight[order[k] as number] as number)
+    this.runEnd = this.runsOf(model.comparisons.map((_, c) => c))
+    this.boundRunEnd = this.runsOf(order)
+  }
+
+  /** For comparisons in `order`, by position: where a run sharing one `present` array starts, the position after it (else 0). */
+  private runsOf(order: number[]): Int32Array {
+    const ends = new Int32Array(order.length)
+    for (let k = 0; k < order.length; ) {
+      const present = this.present[order[k] as number] as Uint8Array
+      let end = k + 1
+      while (end < order.length && present.length > 0 && this.present[order[end] as number] === present) end++
+      if (present.length > 0) ends[k] = end
+      k = end
+    }
+    return ends
   }
 
   /**
@@ -144,16 +212,27 @@ export class Scorer {
    */
   scoreAtLeast(a: number, b: number, floor: number): number {
     const order = this.boundOrder
-    const bound = this.bound
-    const offsets = this.offsets
     const remaining = this.remainingMax
+    const runEnd = this.boundRunEnd
     let weight = this.priorWeight
     // A little slack for sums taken in another order.
     const target = floor - 1e-9
     if (weight + (remaining[0] as number) < target) return -Infinity
     for (let k = 0; k < order.length; k++) {
       const c = order[k] as number
-      weight += this.weightOf(c, bound[c] as BoundComparison, offsets[c] as number, a, b)
+      const end = runEnd[k] as number
+      if (end !== 0) {
+        // A run of comparisons at their null level (either record undescribed) adds nothing: go past it, with
+        // the check at its end alone (the most the rest can add only falls along the run, so any check inside
+        // it that would stop, that one does too).
+        const present = this.present[c] as Uint8Array
+        if (present[a] === 0 || present[b] === 0) {
+          k = end - 1
+          if (weight + (remaining[end] as number) < target) return -Infinity
+          continue
+        }
+      }
+      weight += this.weightOf(c, a, b)
       if (weight + (remaining[k + 1] as number) < target) return -Infinity
     }
     return weight
@@ -161,41 +240,63 @@ export class Scorer {
 
   /** The match weight of a pair. The hot loop: level lookups and additions. */
   score(a: number, b: number): number {
-    const bound = this.bound
-    const offsets = this.offsets
+    const count = this.weighBy.length
+    const runEnd = this.runEnd
     let weight = this.priorWeight
-    for (let c = 0; c < bound.length; c++) weight += this.weightOf(c, bound[c] as BoundComparison, offsets[c] as number, a, b)
+    for (let c = 0; c < count; c++) {
+      const end = runEnd[c] as number
+      if (end !== 0) {
+        // Either record undescribed: the description's comparisons are all at their null level, which weighs
+        // nothing (x + 0 is x, so the sum is the same to the bit).
+        const present = this.present[c] as Uint8Array
+        if (present[a] === 0 || present[b] === 0) {
+          c = end - 1
+          continue
+        }
+      }
+      weight += this.weightOf(c, a, b)
+    }
     return weight
   }
 
-  /**
-   * One comparison's weight for a pair: by its level() and the level's weight, or, for a look-up by codes, read
-   * from the codes without a call (the same weight: a test checks the scores against explain(), which calls level()).
-   */
-  private weightOf(c: number, comparison: BoundComparison, offset: number, a: number, b: number): number {
-    const lookup = this.lookups[c]
-    if (lookup === null || lookup === undefined) {
-      const starts = this.rowStarts[c]
-      // Most records have no marks: the null level, which weighs nothing, without a call.
-      if (starts !== null && starts !== undefined && (starts[a + 1] === starts[a] || starts[b + 1] === starts[b])) return 0
-      return this.levelWeight(comparison, offset + comparison.level(a, b))
+  /** One comparison's weight for a pair, read as weighBy says (the same weight as its level() gives). */
+  private weightOf(c: number, a: number, b: number): number {
+    switch (this.weighBy[c]) {
+      case WEIGH.byPairWeight: {
+        const codes = this.codes[c] as Uint8Array
+        return (this.pairWeights[c] as Float64Array)[(codes[a] as number) * (this.codeWidth[c] as number) + (codes[b] as number)] as number
+      }
+      case WEIGH.byCodeLevel: {
+        const codes = this.codes[c] as Uint8Array
+        const x = codes[a] as number
+        const level = (this.codeLevels[c] as Uint8Array)[x * (this.codeWidth[c] as number) + (codes[b] as number)] as number
+        const frequencies = this.codeFrequencies[c] as Float32Array
+        return this.adjustedWeight((this.offsets[c] as number) + level, frequencies.length === 0 ? 0 : (frequencies[x] as number))
+      }
+      case WEIGH.byCallIfRows: {
+        const starts = this.rowStarts[c] as Int32Array
+        // Most records have no marks: the null level, which weighs nothing, without a call.
+        if (starts[a + 1] === starts[a] || starts[b + 1] === starts[b]) return 0
+        return this.levelWeight(c, a, b)
+      }
+      default:
+        return this.levelWeight(c, a, b)
     }
-    const codes = lookup.codes
-    const cell = (codes[a] as number) * lookup.width + (codes[b] as number)
-    const pairWeights = this.pairWeights[c]
-    if (pairWeights !== null && pairWeights !== undefined) return pairWeights[cell] as number
-    return this.adjustedWeight(offset + (lookup.levels[cell] as number), lookup.tfOfCode === null ? 0 : (lookup.tfOfCode[codes[a] as number] as number))
   }
 
-  /**
-   * The weight of a comparison's level (index into the model's level arrays) for the pair just compared, with
-   * its term-frequency adjustment. A value with no frequency (both sides blank) carries no adjustment.
-   */
-  private levelWeight(comparison: BoundComparison, index: number): number {
+  /** A comparison's weight for a pair by its level(), with the level's term-frequency adjustment (tfLog read only where there is one). */
+  private levelWeight(c: number, a: number, b: number): number {
+    const comparison = this.bound[c] as BoundComparison
+    const index = (this.offsets[c] as number) + comparison.level(a, b)
+    const weight = this.weights[index] as number
+    if (this.tfWeight[index] === 0) return weight
     return this.adjustedWeight(index, comparison.tfLog)
   }
 
-  /** The weight of a level (index into the model's level arrays) with its term-frequency adjustment for a value of frequency 2^tfLog. */
+  /**
+   * The weight of a level (index into the model's level arrays) with its term-frequency adjustment for a value
+   * of frequency 2^tfLog. A value with no frequency (both sides blank) carries no adjustment.
+   */
   private adjustedWeight(index: number, tfLog: number): number {
     const weight = this.weights[index] as number
     const adjust = this.tfWeight[index] as number

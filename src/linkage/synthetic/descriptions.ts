@@ -231,17 +231,14 @@ export function describe(random: Random, looks: TrueLooks, ageYears: number, off
 // ------------------------------------------------------------------ the national generator's person records
 
 /**
- * The look groups of the national generator's name pools (src/modules/demo/demo.names.ts), by the pool's nationality:
- * the nearest of this generator's groups. Every pool today is of one of the groups (GBR, VNM, ALB, ERI, SDN, AFG),
- * so each maps to itself; SYR has no pool. A pool of another nationality must be given its nearest group here.
+ * The look group of a nationality of the national generator's name pools (src/modules/demo/demo.names.ts): the
+ * nationality itself, whose hair and eye colours are above (every pool's is today); a clear error for one with
+ * none, so that a name pool added without its colours fails when the generator loads.
  */
-export const LOOKS_GROUP_OF_NATIONALITY: Readonly<Record<string, string>> = { GBR: 'GBR', VNM: 'VNM', ALB: 'ALB', ERI: 'ERI', SDN: 'SDN', AFG: 'AFG' }
-
-/** The look group of a nationality; a clear error for one that has none (a name pool added without its group). */
 export function looksGroupOf(nationality: string): string {
-  const group = LOOKS_GROUP_OF_NATIONALITY[nationality]
-  if (group === undefined) throw new Error(`No look group for nationality ${nationality}: add its nearest in LOOKS_GROUP_OF_NATIONALITY (src/linkage/synthetic/descriptions.ts)`)
-  return group
+  if (HAIR_BY_GROUP[nationality] === undefined || EYES_BY_GROUP[nationality] === undefined)
+    throw new Error(`No hair and eye colours for nationality ${nationality}: add its group to HAIR_BY_GROUP and EYES_BY_GROUP (src/linkage/synthetic/descriptions.ts)`)
+  return nationality
 }
 
 /**
